@@ -1,0 +1,1 @@
+"""From the pad to orbit: equations of motion, guidance, staging and the payload search."""

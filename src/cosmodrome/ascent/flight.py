@@ -1,0 +1,361 @@
+"""The flight integrator: steps a batch of trajectories through thrust, staging and coasts.
+
+State rows (n, 12): x, y, z, vx, vy, vz (launch-inertial, m, m/s), mass (kg), then five
+delta-v quadratures integrated with the motion (m/s): ideal (vacuum thrust / mass), gravity
+loss, drag loss, steering loss (thrust off the velocity) and back-pressure loss (vacuum thrust
+minus actual thrust), all projected on the inertial velocity so that they close exactly on the
+inertial speed: |v1| - |v0| = ideal - gravity - drag - steering - back_pressure.
+
+The batch shares one event schedule, decided by trajectory 0 (burn-outs, fairing jettison,
+stop events); the guidance solver uses the other rows for finite-difference sensitivities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import numpy as np
+
+from ..earth.atmosphere import us1976
+from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M
+from .dynamics import air_relative_velocity, environment
+from .propulsion import StageGroup
+
+STATE_SIZE = 12
+IDEAL, GRAVITY, DRAG, STEERING, BACK_PRESSURE = range(7, 12)
+
+
+class Steering(Protocol):
+    switch_times_s: tuple[float, ...]
+
+    def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class StopEvent:
+    """Stop when ``function(t, y0)`` (of trajectory 0's state row) crosses zero upward."""
+
+    name: str
+    function: Callable[[float, np.ndarray], float]
+
+
+@dataclass
+class Sample:
+    time_s: float
+    state: np.ndarray  # (12,) of trajectory 0
+    direction: np.ndarray  # (3,)
+    throttle: float
+    stage_index: int
+    thrust_n: float
+
+
+@dataclass
+class FlightLog:
+    """What happened to trajectory 0: samples and events (name, time, detail)."""
+
+    samples: list[Sample] = field(default_factory=list)
+    events: list[tuple[str, float, str, np.ndarray]] = field(default_factory=list)
+
+
+@dataclass
+class VehicleStatus:
+    """Mutable bookkeeping of one flight: which groups burn, what is left, what is attached.
+
+    Lives only inside a flight run; ``copy`` hands it from one phase to the next.
+    """
+
+    groups: tuple[StageGroup, ...]
+    remaining_kg: list[float]
+    attached: list[bool]
+    ignition_s: list[float | None]
+    burning: list[bool]
+    next_ignition_s: float | None  # when the next sequential group lights (None: none pending)
+    fairing_attached: bool
+    fairing_mass_kg: float
+    burns_used: list[int]
+
+    @classmethod
+    def at_liftoff(cls, groups: tuple[StageGroup, ...], fairing_mass_kg: float) -> "VehicleStatus":
+        n = len(groups)
+        return cls(groups, [g.usable_propellant_kg for g in groups], [True] * n,
+                   [0.0 if g.ignites_at_liftoff else None for g in groups],
+                   [g.ignites_at_liftoff for g in groups], None, fairing_mass_kg > 0, fairing_mass_kg,
+                   [1 if g.ignites_at_liftoff else 0 for g in groups])
+
+    def copy(self) -> "VehicleStatus":
+        return VehicleStatus(self.groups, list(self.remaining_kg), list(self.attached),
+                             list(self.ignition_s), list(self.burning), self.next_ignition_s,
+                             self.fairing_attached, self.fairing_mass_kg, list(self.burns_used))
+
+    @property
+    def burning_indices(self) -> list[int]:
+        return [i for i, b in enumerate(self.burning) if b]
+
+    @property
+    def top_index(self) -> int:
+        attached = [i for i, a in enumerate(self.attached) if a]
+        return attached[-1] if attached else -1
+
+    @property
+    def last_group_index(self) -> int:
+        return len(self.groups) - 1
+
+
+@dataclass(frozen=True)
+class FlightConfig:
+    """Fixed inputs of a flight: drag data and the fairing rule."""
+
+    drag_area_m2: float
+    cd_mach: tuple[np.ndarray, np.ndarray]
+    fairing_heat_flux_w_m2: float = 1135.0
+    fairing_altitude_m: float | None = None
+    fairing_min_altitude_m: float = 40e3  # the heat-flux rule applies only above this
+
+
+def _throttles(status: VehicleStatus, t_s: float, mass: np.ndarray, pressure: np.ndarray):
+    """Per-group throttle levels (list of (n,) arrays) for the burning groups at time t_s."""
+    burning = status.burning_indices
+    levels = []
+    for i in burning:
+        g = status.groups[i]
+        level = np.full_like(mass, g.scheduled_throttle(t_s - status.ignition_s[i]))
+        if g.max_acceleration_m_s2 is not None and len(burning) == 1:
+            # thrust = k * thrust_vac - exit_area * p  <=  a_max * m
+            cap = (g.max_acceleration_m_s2 * mass + g.exit_area_m2 * pressure) / g.thrust_vac_n
+            level = np.clip(np.minimum(level, cap), g.min_throttle, 1.0)
+        levels.append(level)
+    return burning, levels
+
+
+def make_derivative(status: VehicleStatus, config: FlightConfig, steering: Steering):
+    """The state derivative f(t, y) for the current configuration, with the throttle and thrust
+    direction of its last call kept in ``last`` for logging."""
+    last: dict[str, np.ndarray] = {}
+
+    def f(t_s: float, y: np.ndarray) -> np.ndarray:
+        n = len(y)
+        position, velocity, mass = y[:, 0:3], y[:, 3:6], y[:, 6]
+        burning = status.burning_indices
+        if burning:
+            direction = steering.direction(t_s, position, velocity)
+        else:
+            direction = np.zeros((n, 3))
+        # Pressure is needed for the acceleration cap before the forces; one provisional
+        # environment pass with unit thrust gives it (cheap relative to the RK stages).
+        env = environment(t_s, y[:, :7], direction, np.zeros(n), np.zeros(n),
+                          np.full(n, config.drag_area_m2), config.cd_mach)
+        thrust_vac = np.zeros(n)
+        exit_area = np.zeros(n)
+        mass_flow = np.zeros(n)
+        throttle = np.zeros(n)
+        if burning:
+            indices, levels = _throttles(status, t_s, mass, env.pressure_pa)
+            for i, level in zip(indices, levels):
+                g = status.groups[i]
+                thrust_vac += level * g.thrust_vac_n
+                exit_area += g.exit_area_m2
+                mass_flow += level * g.mass_flow_kg_s
+            throttle = levels[-1]
+        thrust_magnitude = np.maximum(thrust_vac - exit_area * env.pressure_pa, 0.0)
+        thrust = thrust_magnitude[:, None] * direction
+        accel_nongrav = (thrust + env.drag_n) / mass[:, None]
+        out = np.empty_like(y)
+        out[:, 0:3] = velocity
+        out[:, 3:6] = env.gravity_m_s2 + accel_nongrav
+        out[:, 6] = -mass_flow
+        speed = np.sqrt(np.einsum("ij,ij->i", velocity, velocity))
+        along = velocity / speed[:, None]
+        thrust_along = np.einsum("ij,ij->i", thrust, along)
+        out[:, IDEAL] = thrust_vac / mass
+        out[:, GRAVITY] = -np.einsum("ij,ij->i", env.gravity_m_s2, along)
+        out[:, DRAG] = -np.einsum("ij,ij->i", env.drag_n, along) / mass
+        out[:, STEERING] = (thrust_magnitude - thrust_along) / mass
+        out[:, BACK_PRESSURE] = (thrust_vac - thrust_magnitude) / mass
+        last["direction"] = direction[0]
+        last["throttle"] = float(throttle[0]) if burning else 0.0
+        last["thrust"] = float(thrust_magnitude[0])
+        last["env"] = env
+        return out
+
+    f.last = last  # type: ignore[attr-defined]
+    return f
+
+
+def _rk4(f, t, y, dt, k1=None):
+    k1 = f(t, y) if k1 is None else k1
+    k2 = f(t + 0.5 * dt, y + 0.5 * dt * k1)
+    k3 = f(t + 0.5 * dt, y + 0.5 * dt * k2)
+    k4 = f(t + dt, y + dt * k3)
+    return y + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4), k1
+
+
+def _secant_root(g, lo: float, hi: float, g_lo: float, g_hi: float, tol: float = 1e-4) -> float:
+    """Root of g in [lo, hi] where g(lo) < 0 <= g(hi): regula falsi with the Illinois fix."""
+    side = 0
+    for _ in range(40):
+        x = hi - g_hi * (hi - lo) / (g_hi - g_lo) if g_hi != g_lo else 0.5 * (lo + hi)
+        gx = g(x)
+        if gx >= 0:
+            hi, g_hi = x, gx
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            lo, g_lo = x, gx
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        if hi - lo < tol:
+            break
+    return hi
+
+
+def fly(status: VehicleStatus, config: FlightConfig, steering: Steering, t0_s: float, y0: np.ndarray,
+        t_stop_s: float, step_s: float, log: FlightLog | None = None,
+        stop_events: tuple[StopEvent, ...] = (), stop_at_separation: bool = False,
+        stop_at_final_burnout: bool = True):
+    """Fly from t0 to t_stop (or a stop condition); returns (t, y, reason).
+
+    ``status`` is updated in place (propellant used, stages dropped). Reasons: "time",
+    "final burnout", "separation", or the name of a stop event.
+    """
+    t, y = t0_s, np.array(y0, dtype=float)
+    while True:
+        # Time boundaries of the current configuration.
+        boundaries = [t_stop_s]
+        boundaries += [s for s in steering.switch_times_s if s > t + 1e-9]
+        burning = status.burning_indices
+        mass_limited = None  # group whose burn-out is found from trajectory 0's mass
+        if burning:
+            single_capped = len(burning) == 1 and status.groups[burning[0]].max_acceleration_m_s2 is not None
+            for i in burning:
+                g = status.groups[i]
+                since = t - status.ignition_s[i]
+                boundaries += [status.ignition_s[i] + s for s in g.schedule_steps_after(since)]
+                if single_capped:
+                    mass_limited = i
+                else:
+                    level = g.scheduled_throttle(since)
+                    boundaries.append(t + status.remaining_kg[i] / (level * g.mass_flow_kg_s))
+        if status.next_ignition_s is not None:
+            boundaries.append(status.next_ignition_s)
+        t_end = min(boundaries)
+        f = make_derivative(status, config, steering)
+        event_hit = None
+        while t < t_end - 1e-9:
+            dt = min(step_s, t_end - t)
+            if t_end - (t + dt) < 1e-6:
+                dt = t_end - t
+            k1 = f(t, y)
+            if log is not None:
+                log.samples.append(Sample(t, y[0].copy(), f.last["direction"].copy(), f.last["throttle"],
+                                          max(burning) if burning else -1, f.last["thrust"]))
+            y_new, _ = _rk4(f, t, y, dt, k1)
+            # State events on trajectory 0, refined by regula falsi on the step length.
+            candidates = []
+            if mass_limited is not None:
+                target = status.remaining_kg[mass_limited]
+                m0 = y[0, 6]
+                g_fn = lambda yy: (m0 - yy[0, 6]) - target  # noqa: E731
+                if g_fn(y_new) >= 0:
+                    candidates.append(("burnout", g_fn))
+            if status.fairing_attached:
+                g_fn = _fairing_function(config, t, y, f)
+                if g_fn is not None and g_fn(t + dt, y_new) >= 0:
+                    candidates.append(("fairing", lambda yy, _g=g_fn: _g(None, yy)))
+            for event in stop_events:
+                g0 = event.function(t, y[0])
+                g1 = event.function(t + dt, y_new[0])
+                if g0 < 0 <= g1:
+                    candidates.append((event.name, lambda yy, _e=event: _e.function(None, yy[0])))
+            if candidates:
+                best_dt, best_name = dt, None
+                for name, g_fn in candidates:
+                    def g_of_dt(h, _g=g_fn):
+                        return _g(_rk4(f, t, y, h, k1)[0]) if h > 0 else _g(y)
+                    h = _secant_root(g_of_dt, 0.0, dt, g_of_dt(0.0), g_of_dt(dt))
+                    if h < best_dt or best_name is None:
+                        best_dt, best_name = h, name
+                y_new, _ = _rk4(f, t, y, best_dt, k1) if best_dt > 0 else (y, None)
+                _consume(status, burning, mass_limited, y, y_new, best_dt, t + best_dt)
+                t, y = t + best_dt, y_new
+                event_hit = best_name
+                break
+            _consume(status, burning, mass_limited, y, y_new, dt, t + dt)
+            t, y = t + dt, y_new
+        if event_hit == "fairing":
+            y = y.copy()
+            y[:, 6] -= status.fairing_mass_kg
+            status.fairing_attached = False
+            if log is not None:
+                log.events.append(("fairing jettison", t, "", y[0].copy()))
+            continue
+        if event_hit is not None and event_hit != "burnout":
+            return t, y, event_hit
+        if t >= t_stop_s - 1e-9:
+            return t, y, "time"
+        # A time boundary (or a mass-limited burn-out) was reached: update the configuration.
+        separated = False
+        for i in status.burning_indices:
+            g = status.groups[i]
+            if status.remaining_kg[i] <= 1e-6 * max(g.usable_propellant_kg, 1.0) or (event_hit == "burnout" and i == mass_limited):
+                status.remaining_kg[i] = 0.0
+                status.burning[i] = False
+                if log is not None:
+                    log.events.append((f"{g.name} burn-out", t, "", y[0].copy()))
+                if i == status.last_group_index:
+                    if stop_at_final_burnout:
+                        return t, y, "final burnout"
+                    continue
+                y = y.copy()
+                y[:, 6] -= g.dead_mass_kg
+                status.attached[i] = False
+                separated = True
+                if log is not None:
+                    log.events.append((f"{g.name} separation", t, "", y[0].copy()))
+        if not status.burning_indices and status.next_ignition_s is None:
+            pending = [j for j in range(len(status.groups)) if status.ignition_s[j] is None]
+            if pending:
+                status.next_ignition_s = t + status.groups[pending[0]].coast_before_s
+        if status.next_ignition_s is not None and t >= status.next_ignition_s - 1e-9:
+            nxt = next(j for j in range(len(status.groups)) if status.ignition_s[j] is None)
+            status.ignition_s[nxt] = t
+            status.burning[nxt] = True
+            status.burns_used[nxt] += 1
+            status.next_ignition_s = None
+            if log is not None:
+                log.events.append((f"{status.groups[nxt].name} ignition", t, "", y[0].copy()))
+        if separated and stop_at_separation:
+            return t, y, "separation"
+
+
+def _consume(status: VehicleStatus, burning, mass_limited, y_old, y_new, dt, t_new):
+    """Book the propellant burnt over a step against the burning groups."""
+    if not burning:
+        return
+    if mass_limited is not None:
+        used = y_old[0, 6] - y_new[0, 6]
+        status.remaining_kg[mass_limited] = max(status.remaining_kg[mass_limited] - used, 0.0)
+        return
+    for i in burning:
+        g = status.groups[i]
+        level = g.scheduled_throttle(t_new - dt - status.ignition_s[i])
+        status.remaining_kg[i] = max(status.remaining_kg[i] - level * g.mass_flow_kg_s * dt, 0.0)
+
+
+def _fairing_function(config: FlightConfig, t, y, f):
+    """Jettison switching function of trajectory 0: positive once the fairing may go."""
+    def g_fn(t_s, yy):
+        r = np.linalg.norm(yy[0, 0:3])
+        # A geocentric altitude is close enough for a rule stated in round numbers.
+        altitude = r - WGS84_EQUATORIAL_RADIUS_M
+        if config.fairing_altitude_m is not None and altitude >= config.fairing_altitude_m:
+            return altitude - config.fairing_altitude_m
+        if altitude < config.fairing_min_altitude_m:
+            return -1.0
+        rel = air_relative_velocity(yy[0:1, 0:3], yy[0:1, 3:6])[0]
+        rho = float(us1976(altitude)[2])
+        flux = 0.5 * rho * float(np.dot(rel, rel)) ** 1.5
+        return config.fairing_heat_flux_w_m2 - flux
+    return g_fn

@@ -1,0 +1,98 @@
+"""Steering laws: where the thrust points, as unit vectors in the launch-inertial frame.
+
+Each law maps (t_s, position (n,3), velocity (n,3)) to unit vectors (n,3). The local frame is
+geocentric (up along the radius); over the few seconds where that matters (vertical rise,
+pitch-over) it differs from the geodetic normal by at most 0.19 degrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dynamics import air_relative_velocity
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def local_axes(position_m: np.ndarray):
+    """(up, east, north) unit vectors (n,3) of the geocentric local frame at ``position_m``."""
+    up = _unit(position_m)
+    east = np.column_stack([-up[:, 1], up[:, 0], np.zeros(len(up))])
+    east = _unit(east)
+    north = np.cross(up, east)
+    return up, east, north
+
+
+@dataclass(frozen=True)
+class AtmosphericSteering:
+    """Vertical rise, pitch-over by ``pitch_kick_rad`` toward ``azimuth_rad``, then gravity turn.
+
+    After ``vertical_rise_s`` the thrust holds the kick direction (elevation 90 deg - kick, on the
+    launch azimuth) until the air-relative velocity has tipped as far; from then on it follows the
+    air-relative velocity (zero angle of attack).
+    """
+
+    azimuth_rad: float
+    pitch_kick_rad: float
+    vertical_rise_s: float = 10.0
+
+    @property
+    def switch_times_s(self) -> tuple[float, ...]:
+        return (self.vertical_rise_s,)
+
+    def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
+        up, east, north = local_axes(position_m)
+        if t_s < self.vertical_rise_s:
+            return up
+        horizontal = np.cos(self.azimuth_rad) * north + np.sin(self.azimuth_rad) * east
+        kick = np.cos(self.pitch_kick_rad) * up + np.sin(self.pitch_kick_rad) * horizontal
+        relative = air_relative_velocity(position_m, velocity_m_s)
+        speed = np.linalg.norm(relative, axis=-1, keepdims=True)
+        along_air = relative / np.maximum(speed, 1e-9)
+        sin_elevation = np.einsum("ij,ij->i", along_air, up)
+        follow_air = sin_elevation <= np.cos(self.pitch_kick_rad)
+        return np.where(follow_air[:, None], along_air, kick)
+
+
+@dataclass(frozen=True)
+class LinearTangentSteering:
+    """Thrust along  t + (a + b tau) r + (c + d tau) h,  tau = t - t0, in a basis frozen at t0.
+
+    r: radial unit vector at t0; h: normal of the target plane; t = h x r (downrange). The pitch
+    part is the linear-tangent law, optimal in a uniform gravity field (Bryson & Ho, Applied
+    Optimal Control, sec. 2.7); ``params`` has shape (n, 4) holding (a, b, c, d) per trajectory.
+    """
+
+    t0_s: float
+    radial: np.ndarray  # (3,)
+    downrange: np.ndarray  # (3,)
+    normal: np.ndarray  # (3,)
+    params: np.ndarray  # (n, 4)
+
+    switch_times_s: tuple[float, ...] = ()
+
+    def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
+        tau = t_s - self.t0_s
+        # Row i of params steers state row i; a caller may evaluate fewer rows than params holds
+        # (guidance.solve_cutoff differentiates trajectory 0 alone), so the extra rows are dropped.
+        p = self.params[: len(position_m)]
+        pitch = p[:, 0] + p[:, 1] * tau
+        yaw = p[:, 2] + p[:, 3] * tau
+        v = self.downrange[None, :] + pitch[:, None] * self.radial[None, :] + yaw[:, None] * self.normal[None, :]
+        return _unit(v)
+
+
+@dataclass(frozen=True)
+class ProgradeHorizontalSteering:
+    """Thrust along the horizontal part of the inertial velocity (for circularisation burns)."""
+
+    switch_times_s: tuple[float, ...] = ()
+
+    def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
+        up = _unit(position_m)
+        horizontal = velocity_m_s - np.einsum("ij,ij->i", velocity_m_s, up)[:, None] * up
+        return _unit(horizontal)

@@ -1,0 +1,60 @@
+"""The outputs of `cosmodrome run`: summary.json and a self-contained report.html."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .html import ReportSection, Table, ascent_section, write_report
+from .summary import ascent_dict, estimate_dict
+
+
+def mission_summary(result) -> dict:
+    m = result.mission
+    ins = result.insertion
+    return {
+        "mission": m.name, "site": result.site.id, "vehicle": result.vehicle.id,
+        "launch_utc": m.launch_utc.isoformat().replace("+00:00", "Z"),
+        "target": {"perigee_km": m.target.perigee_altitude_m / 1e3, "apogee_km": m.target.apogee_altitude_m / 1e3,
+                   "inclination_deg": round(m.target.inclination_deg, 4),
+                   "sun_synchronous": m.target.is_sun_synchronous},
+        "payload_estimate": estimate_dict(result.estimate),
+        "ascent": ascent_dict(result.ascent),
+        "insertion": {"epoch_utc": ins.epoch_utc.isoformat().replace("+00:00", "Z"), "frame": "GCRS",
+                      "position_km": [round(float(x) / 1e3, 6) for x in ins.position_gcrs_m],
+                      "velocity_km_s": [round(float(x) / 1e3, 9) for x in ins.velocity_gcrs_m_s],
+                      "note": "UT1-UTC and polar motion taken as zero (no Earth-orientation table shipped yet)"},
+    }
+
+
+def write_mission_outputs(result, out_dir) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = mission_summary(result)
+    summary_path = out / "summary.json"
+    summary_path.write_text(json.dumps(summary, indent=1))
+    e = result.estimate
+    m = result.mission
+    overview = ReportSection(
+        heading="Mission",
+        paragraphs=(f"{result.vehicle.name} from {result.site.name} to "
+                    f"{m.target.perigee_altitude_m / 1e3:.0f} x {m.target.apogee_altitude_m / 1e3:.0f} km at "
+                    f"{m.target.inclination_deg:.2f} deg{' (sun-synchronous)' if m.target.is_sun_synchronous else ''}, "
+                    f"launch {summary['launch_utc']}.",),
+        tables=(Table("Payload capability", ("quantity", "value"), (
+            ("quoted payload (after residuals, reserve and adapter)", f"{e.payload_kg:,.0f} kg"),
+            ("physical maximum (all propellant burnt)", f"{e.payload_max_kg:,.0f} kg"),
+            ("separated mass, quoted configuration", f"{e.separated_mass_kg:,.0f} kg"),
+            ("profile", e.profile),
+            ("profiles tried (physical maximum)", ", ".join(f"{p}: {v:,.0f} kg" for p, v in e.profile_payloads_kg)),
+            ("launch azimuth", f"{e.launch_plane.azimuth_deg:.2f} deg"),
+            ("allowances", f"residuals {e.allowances.residual_fraction:.1%} per stage, reserve "
+                           f"{e.allowances.reserve_fraction:.1%} of last stage, adapter {e.allowances.adapter_fraction:.1%}"),
+        )), Table("Insertion state (GCRS)", ("quantity", "value"), (
+            ("epoch (UTC)", summary["insertion"]["epoch_utc"]),
+            ("position (km)", ", ".join(f"{x:.3f}" for x in summary["insertion"]["position_km"])),
+            ("velocity (km/s)", ", ".join(f"{x:.6f}" for x in summary["insertion"]["velocity_km_s"])),
+        ))),
+    )
+    report_path = write_report(out / "report.html", m.name, [overview, ascent_section(result.ascent)])
+    return [summary_path, Path(report_path)]

@@ -1,0 +1,85 @@
+"""A synthetic AscentResult for the report tests: made-up but plausible curves, no ascent engine.
+
+A two-stage vehicle lifts off from 28.5 deg N, reaches about 200 km and 7.8 km/s at T+500 s;
+stage 1 burns to T+160 s, a 5 s coast follows, stage 2 burns to cut-off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cosmodrome.ascent.records import (AscentResult, DeltaVBudget, Event, OrbitReached,
+                                       Trajectory)
+
+R_EARTH_M = 6378137.0
+PAD_SPEED_M_S = 408.0
+
+
+def make_ascent_result(samples: int = 1001) -> AscentResult:
+    t = np.linspace(0.0, 500.0, samples)
+    u = t / 500.0
+    altitude_m = 200e3 * (3 * u**2 - 2 * u**3) ** 0.8
+    speed_m_s = PAD_SPEED_M_S + (7790.0 - PAD_SPEED_M_S) * u**1.6
+    relative_m_s = np.maximum(speed_m_s - PAD_SPEED_M_S * (1 - 0.3 * u), 0.0)
+    rho = 1.225 * np.exp(-altitude_m / 8500.0)
+    q_pa = 0.5 * rho * relative_m_s**2
+    stage = np.where(t < 160.0, 0, np.where(t < 165.0, -1, 1))
+    mass_kg = np.where(stage == 0, 550e3 - 2500.0 * t,
+                       np.where(stage == -1, 120e3, 120e3 - 220.0 * (t - 165.0)))
+    throttle = np.where(stage == -1, 0.0, 1.0)
+    thrust_n = np.where(stage == 0, 7.6e6, np.where(stage == 1, 0.98e6, 0.0))
+    accel = thrust_n / mass_kg
+    pitch = np.where(t < 10.0, 90.0, 90.0 - 88.0 * np.clip((t - 10.0) / 490.0, 0, 1) ** 0.6)
+    downrange_m = 2000e3 * u**2.2
+    angle = downrange_m / R_EARTH_M
+    radius = R_EARTH_M + altitude_m
+    position = np.stack([radius * np.cos(angle), radius * np.sin(angle), np.zeros_like(t)], axis=1)
+    velocity = np.stack([-speed_m_s * np.sin(angle), speed_m_s * np.cos(angle), np.zeros_like(t)], axis=1)
+    trajectory = Trajectory(
+        time_s=t, position_m=position, velocity_m_s=velocity, mass_kg=mass_kg, altitude_m=altitude_m,
+        latitude_deg=28.5 + 3.0 * u, longitude_deg=-80.6 + 18.0 * u, downrange_m=downrange_m,
+        inertial_speed_m_s=speed_m_s, relative_speed_m_s=relative_m_s,
+        flight_path_angle_deg=np.where(t < 10.0, 90.0, 85.0 * (1 - u) ** 2),
+        dynamic_pressure_pa=q_pa, mach=relative_m_s / 300.0, acceleration_m_s2=accel,
+        pitch_deg=pitch, throttle=throttle, stage_index=stage,
+    )
+    i_q = int(np.argmax(q_pa))
+
+    def event(name: str, time_s: float, detail: str = "") -> Event:
+        k = int(np.argmin(np.abs(t - time_s)))
+        return Event(name, float(t[k]), float(altitude_m[k]), float(speed_m_s[k]), detail)
+
+    events = (
+        event("lift-off", 0.0),
+        event("max-Q", float(t[i_q]), f"{q_pa[i_q] / 1e3:.1f} kPa"),
+        event("MECO", 160.0),
+        event("stage separation", 162.0),
+        event("stage 2 ignition", 165.0),
+        event("fairing jettison", 215.0, "heat flux < 1135 W/m² <check>"),
+        event("SECO", 500.0),
+    )
+    budget = DeltaVBudget(
+        ideal_m_s=9350.0, gravity_loss_m_s=1250.0, drag_loss_m_s=130.0, steering_loss_m_s=420.0,
+        back_pressure_loss_m_s=160.0, earth_rotation_gain_m_s=PAD_SPEED_M_S,
+        final_inertial_speed_m_s=7790.0, closure_error_m_s=-8.0,
+    )
+    orbit = OrbitReached(
+        perigee_altitude_m=198.7e3, apogee_altitude_m=203.1e3, inclination_deg=28.52,
+        semi_major_axis_m=R_EARTH_M + 200.9e3, eccentricity=3.3e-4, raan_deg=12.0,
+        argument_of_perigee_deg=80.0, true_anomaly_deg=270.0,
+    )
+    return AscentResult(
+        vehicle_id="demo-2", vehicle_name="Demo Two", site_id="ksc-39a", payload_kg=12345.0,
+        azimuth_deg=90.0, profile="direct", trajectory=trajectory, events=events, budget=budget,
+        orbit=orbit, max_dynamic_pressure_pa=float(q_pa[i_q]), max_dynamic_pressure_time_s=float(t[i_q]),
+        max_acceleration_m_s2=float(np.max(accel)),
+        propellant_left_kg=(("first stage", 1100.0), ("second stage", 950.0)),
+        insertion_time_s=500.0, insertion_position_m=position[-1], insertion_velocity_m_s=velocity[-1],
+        pitch_kick_deg=2.0, reached_target=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def ascent_result() -> AscentResult:
+    return make_ascent_result()
