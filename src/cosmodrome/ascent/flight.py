@@ -12,14 +12,17 @@ stop events); the guidance solver uses the other rows for finite-difference sens
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 import numpy as np
 
-from ..earth.atmosphere import us1976
+from ..earth.atmosphere import us1976_table
 from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M
-from .dynamics import air_relative_velocity, environment
+from ..earth.geodesy import ecef_to_geodetic_height
+from ..earth.gravity import gravity_j2_m_s2
+from .dynamics import OMEGA, air_loads
 from .propulsion import StageGroup
 
 STATE_SIZE = 12
@@ -113,73 +116,79 @@ class FlightConfig:
     fairing_min_altitude_m: float = 40e3  # the heat-flux rule applies only above this
 
 
-def _throttles(status: VehicleStatus, t_s: float, mass: np.ndarray, pressure: np.ndarray):
-    """Per-group throttle levels (list of (n,) arrays) for the burning groups at time t_s."""
+def _thrust_settings(status: VehicleStatus, t_s: float, mass: np.ndarray, pressure: np.ndarray):
+    """(thrust_vac_n, exit_area_m2, mass_flow_kg_s, throttle) summed over the burning groups at
+    time t_s; the throttle is that of the last burning group. Floats, except where an acceleration
+    cap makes the level depend on the trajectory: then (n,) arrays."""
     burning = status.burning_indices
-    levels = []
+    thrust_vac = exit_area = mass_flow = level = 0.0
     for i in burning:
         g = status.groups[i]
-        level = np.full_like(mass, g.scheduled_throttle(t_s - status.ignition_s[i]))
+        level = g.scheduled_throttle(t_s - status.ignition_s[i])
         if g.max_acceleration_m_s2 is not None and len(burning) == 1:
-            # thrust = k * thrust_vac - exit_area * p  <=  a_max * m
-            cap = (g.max_acceleration_m_s2 * mass + g.exit_area_m2 * pressure) / g.thrust_vac_n
-            level = np.clip(np.minimum(level, cap), g.min_throttle, 1.0)
-        levels.append(level)
-    return burning, levels
+            # thrust = k * thrust_vac - exit_area * p  <=  a_max * m, k clipped to [min_throttle, 1]
+            cap = (g.max_acceleration_m_s2 * mass + g.exit_area_m2 * pressure) * (1.0 / g.thrust_vac_n)
+            level = np.minimum(np.maximum(np.minimum(level, cap), g.min_throttle), 1.0)
+        thrust_vac = thrust_vac + level * g.thrust_vac_n
+        exit_area = exit_area + g.exit_area_m2
+        mass_flow = mass_flow + level * g.mass_flow_kg_s
+    return thrust_vac, exit_area, mass_flow, level
 
 
 def make_derivative(status: VehicleStatus, config: FlightConfig, steering: Steering):
     """The state derivative f(t, y) for the current configuration, with the throttle and thrust
-    direction of its last call kept in ``last`` for logging."""
+    direction of its last call kept in ``last`` for logging.
+
+    Same equations as dynamics.derivative (whose ``environment`` serves the logs and reports), written
+    for speed: geodetic height only, the tabulated atmosphere, no Environment record. The RK4 loop
+    calls it four times a step on a few rows, where NumPy's per-call cost, not arithmetic, dominates.
+    """
     last: dict[str, np.ndarray] = {}
+    drag_area = config.drag_area_m2
+    cd_mach = config.cd_mach
 
     def f(t_s: float, y: np.ndarray) -> np.ndarray:
-        n = len(y)
         position, velocity, mass = y[:, 0:3], y[:, 3:6], y[:, 6]
-        burning = status.burning_indices
-        if burning:
-            direction = steering.direction(t_s, position, velocity)
-        else:
-            direction = np.zeros((n, 3))
-        # Pressure is needed for the acceleration cap before the forces; one provisional
-        # environment pass with unit thrust gives it (cheap relative to the RK stages).
-        env = environment(t_s, y[:, :7], direction, np.zeros(n), np.zeros(n),
-                          np.full(n, config.drag_area_m2), config.cd_mach)
-        thrust_vac = np.zeros(n)
-        exit_area = np.zeros(n)
-        mass_flow = np.zeros(n)
-        throttle = np.zeros(n)
-        if burning:
-            indices, levels = _throttles(status, t_s, mass, env.pressure_pa)
-            for i, level in zip(indices, levels):
-                g = status.groups[i]
-                thrust_vac += level * g.thrust_vac_n
-                exit_area += g.exit_area_m2
-                mass_flow += level * g.mass_flow_kg_s
-            throttle = levels[-1]
-        thrust_magnitude = np.maximum(thrust_vac - exit_area * env.pressure_pa, 0.0)
-        thrust = thrust_magnitude[:, None] * direction
-        accel_nongrav = (thrust + env.drag_n) / mass[:, None]
+        altitude = ecef_to_geodetic_height(position)
+        pressure, _, _, _, _, drag = air_loads(altitude, position, velocity, drag_area, cd_mach)
+        gravity = gravity_j2_m_s2(position)
+        inv_mass = 1.0 / mass
+        drag_accel = drag * inv_mass[:, None]
+        inv_speed = 1.0 / np.sqrt(np.einsum("ij,ij->i", velocity, velocity))
         out = np.empty_like(y)
         out[:, 0:3] = velocity
-        out[:, 3:6] = env.gravity_m_s2 + accel_nongrav
-        out[:, 6] = -mass_flow
-        speed = np.sqrt(np.einsum("ij,ij->i", velocity, velocity))
-        along = velocity / speed[:, None]
-        thrust_along = np.einsum("ij,ij->i", thrust, along)
-        out[:, IDEAL] = thrust_vac / mass
-        out[:, GRAVITY] = -np.einsum("ij,ij->i", env.gravity_m_s2, along)
-        out[:, DRAG] = -np.einsum("ij,ij->i", env.drag_n, along) / mass
-        out[:, STEERING] = (thrust_magnitude - thrust_along) / mass
-        out[:, BACK_PRESSURE] = (thrust_vac - thrust_magnitude) / mass
-        last["direction"] = direction[0]
-        last["throttle"] = float(throttle[0]) if burning else 0.0
-        last["thrust"] = float(thrust_magnitude[0])
-        last["env"] = env
+        # Quadratures, each the rate of a loss projected on the inertial velocity.
+        out[:, GRAVITY] = -np.einsum("ij,ij->i", gravity, velocity) * inv_speed
+        out[:, DRAG] = -np.einsum("ij,ij->i", drag_accel, velocity) * inv_speed
+        if status.burning_indices:
+            direction = steering.direction(t_s, position, velocity)
+            thrust_vac, exit_area, mass_flow, throttle = _thrust_settings(status, t_s, mass, pressure)
+            thrust_magnitude = np.maximum(thrust_vac - exit_area * pressure, 0.0)
+            thrust_accel = thrust_magnitude * inv_mass
+            out[:, 3:6] = gravity + drag_accel + thrust_accel[:, None] * direction
+            out[:, 6] = -mass_flow
+            out[:, IDEAL] = thrust_vac * inv_mass
+            out[:, STEERING] = thrust_accel * (1.0 - np.einsum("ij,ij->i", direction, velocity) * inv_speed)
+            out[:, BACK_PRESSURE] = (thrust_vac - thrust_magnitude) * inv_mass
+            last["direction"] = direction[0]
+            last["throttle"] = throttle if isinstance(throttle, float) else float(throttle[0])
+            last["thrust"] = float(thrust_magnitude[0])
+        else:
+            out[:, 3:6] = gravity + drag_accel
+            out[:, 6] = 0.0
+            out[:, IDEAL] = 0.0
+            out[:, STEERING] = 0.0
+            out[:, BACK_PRESSURE] = 0.0
+            last["direction"] = _NO_DIRECTION
+            last["throttle"] = 0.0
+            last["thrust"] = 0.0
         return out
 
     f.last = last  # type: ignore[attr-defined]
     return f
+
+
+_NO_DIRECTION = np.zeros(3)
 
 
 def _rk4(f, t, y, dt, k1=None):
@@ -347,15 +356,16 @@ def _consume(status: VehicleStatus, burning, mass_limited, y_old, y_new, dt, t_n
 def _fairing_function(config: FlightConfig, t, y, f):
     """Jettison switching function of trajectory 0: positive once the fairing may go."""
     def g_fn(t_s, yy):
-        r = np.linalg.norm(yy[0, 0:3])
+        x, y_, z, vx, vy, vz = yy[0, 0:6].tolist()
         # A geocentric altitude is close enough for a rule stated in round numbers.
-        altitude = r - WGS84_EQUATORIAL_RADIUS_M
+        altitude = math.sqrt(x * x + y_ * y_ + z * z) - WGS84_EQUATORIAL_RADIUS_M
         if config.fairing_altitude_m is not None and altitude >= config.fairing_altitude_m:
             return altitude - config.fairing_altitude_m
         if altitude < config.fairing_min_altitude_m:
             return -1.0
-        rel = air_relative_velocity(yy[0:1, 0:3], yy[0:1, 3:6])[0]
-        rho = float(us1976(altitude)[2])
-        flux = 0.5 * rho * float(np.dot(rel, rel)) ** 1.5
+        # Air-relative velocity v - w x r (dynamics.air_relative_velocity), in scalars.
+        rel_x, rel_y = vx + OMEGA * y_, vy - OMEGA * x
+        rho = float(us1976_table(altitude)[2])
+        flux = 0.5 * rho * (rel_x * rel_x + rel_y * rel_y + vz * vz) ** 1.5
         return config.fairing_heat_flux_w_m2 - flux
     return g_fn

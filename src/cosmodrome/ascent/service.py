@@ -39,7 +39,8 @@ class AscentSettings:
 
     atmosphere_step_s: float = 1.0
     vacuum_step_s: float = 4.0
-    vertical_rise_s: float = 10.0
+    vertical_rise_s: float | None = None  # None: until the pad-relative speed reaches pitch_over_speed_m_s
+    pitch_over_speed_m_s: float = 40.0
     pitch_kick_bounds_deg: tuple[float, float] = (0.2, 20.0)
     pitch_kick_tolerance_deg: float = 0.02
 
@@ -72,7 +73,13 @@ class _Problem:
         return np.column_stack([state, np.zeros((n, STATE_SIZE - 7))])
 
     def steering(self, kick_rad: float) -> AtmosphericSteering:
-        return AtmosphericSteering(math.radians(self.geometry.azimuth_deg), kick_rad, self.settings.vertical_rise_s)
+        rise = self.settings.vertical_rise_s
+        if rise is None:
+            # Low thrust-to-weight vehicles fall over if they pitch at walking speed: rise until the
+            # speed at lift-off acceleration reaches pitch_over_speed_m_s (10 s for T/W 1.4, 25 s for 1.16).
+            excess = max(liftoff_thrust_to_weight(self.vehicle, 0.0) - 1.0, 0.05) * STANDARD_GRAVITY_M_S2
+            rise = max(self.settings.pitch_over_speed_m_s / excess, 5.0)
+        return AtmosphericSteering(math.radians(self.geometry.azimuth_deg), kick_rad, rise)
 
     def insertion(self, position_m: np.ndarray, velocity_m_s: np.ndarray) -> InsertionTarget:
         normal, _ = target_plane_normal(position_m, velocity_m_s, math.radians(self.geometry.inclination_deg))

@@ -7,6 +7,7 @@ pitch-over) it differs from the geodetic normal by at most 0.19 degrees.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,17 +46,36 @@ class AtmosphericSteering:
         return (self.vertical_rise_s,)
 
     def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
-        up, east, north = local_axes(position_m)
+        # Written out in components (see _kick_direction): with a handful of rows, NumPy's cost is
+        # per call, and local_axes + np.cross cost several times the arithmetic.
+        inv_r = 1.0 / np.sqrt(np.einsum("ij,ij->i", position_m, position_m))
         if t_s < self.vertical_rise_s:
-            return up
-        horizontal = np.cos(self.azimuth_rad) * north + np.sin(self.azimuth_rad) * east
-        kick = np.cos(self.pitch_kick_rad) * up + np.sin(self.pitch_kick_rad) * horizontal
+            return position_m * inv_r[:, None]
         relative = air_relative_velocity(position_m, velocity_m_s)
-        speed = np.linalg.norm(relative, axis=-1, keepdims=True)
-        along_air = relative / np.maximum(speed, 1e-9)
-        sin_elevation = np.einsum("ij,ij->i", along_air, up)
-        follow_air = sin_elevation <= np.cos(self.pitch_kick_rad)
-        return np.where(follow_air[:, None], along_air, kick)
+        speed = np.maximum(np.sqrt(np.einsum("ij,ij->i", relative, relative)), 1e-9)
+        along_air = relative / speed[:, None]
+        sin_elevation = np.einsum("ij,ij->i", relative, position_m) * inv_r / speed
+        follow_air = sin_elevation <= math.cos(self.pitch_kick_rad)
+        if follow_air.all():
+            return along_air
+        return np.where(follow_air[:, None], along_air, self._kick_direction(position_m, inv_r))
+
+    def _kick_direction(self, position_m: np.ndarray, inv_r: np.ndarray) -> np.ndarray:
+        """cos(kick) up + sin(kick) (cos(az) north + sin(az) east), with the local axes of
+        local_axes written out: up = r/|r|, east = (-y, x, 0)/rho, north = (-z x, -z y, rho^2)/(|r| rho)."""
+        x, y, z = position_m[:, 0], position_m[:, 1], position_m[:, 2]
+        rho2 = x * x + y * y
+        inv_rho = 1.0 / np.sqrt(rho2)
+        sin_kick = math.sin(self.pitch_kick_rad)
+        up_part = math.cos(self.pitch_kick_rad) * inv_r
+        north_part = (sin_kick * math.cos(self.azimuth_rad)) * inv_r * inv_rho
+        east_part = (sin_kick * math.sin(self.azimuth_rad)) * inv_rho
+        radial = up_part - north_part * z
+        out = np.empty_like(position_m)
+        out[:, 0] = radial * x - east_part * y
+        out[:, 1] = radial * y + east_part * x
+        out[:, 2] = up_part * z + north_part * rho2
+        return out
 
 
 @dataclass(frozen=True)
@@ -82,8 +102,8 @@ class LinearTangentSteering:
         p = self.params[: len(position_m)]
         pitch = p[:, 0] + p[:, 1] * tau
         yaw = p[:, 2] + p[:, 3] * tau
-        v = self.downrange[None, :] + pitch[:, None] * self.radial[None, :] + yaw[:, None] * self.normal[None, :]
-        return _unit(v)
+        v = self.downrange + pitch[:, None] * self.radial + yaw[:, None] * self.normal
+        return v / np.sqrt(np.einsum("ij,ij->i", v, v))[:, None]
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,7 @@ class ProgradeHorizontalSteering:
     switch_times_s: tuple[float, ...] = ()
 
     def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
-        up = _unit(position_m)
-        horizontal = velocity_m_s - np.einsum("ij,ij->i", velocity_m_s, up)[:, None] * up
-        return _unit(horizontal)
+        # v - (v.r) r / |r|^2: the velocity less its radial part.
+        radial_part = np.einsum("ij,ij->i", velocity_m_s, position_m) / np.einsum("ij,ij->i", position_m, position_m)
+        horizontal = velocity_m_s - radial_part[:, None] * position_m
+        return horizontal / np.sqrt(np.einsum("ij,ij->i", horizontal, horizontal))[:, None]
