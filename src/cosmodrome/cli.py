@@ -212,10 +212,12 @@ def run(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
-            warnings.formatwarning = lambda m, c, *a, **k: f"Warning: {m}\n"
-            return args.func(args)
+            code = args.func(args)
+        for warning in caught:
+            print(f"Warning: {warning.message}", file=sys.stderr)
+        return code
     except CosmodromeError as error:
         if debug:
             traceback.print_exc()

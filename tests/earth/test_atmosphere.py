@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cosmodrome.earth.atmosphere import R0_M, us1976
+from cosmodrome.earth.atmosphere import R0_M, us1976, us1976_table
 
 DATA = Path(__file__).parent / "data" / "us1976_table.csv"
 
@@ -151,3 +151,47 @@ def test_array_call_is_cheap():
     for _ in range(20):
         us1976(z)
     assert (time.perf_counter() - start) / 20 < 5e-3
+
+
+# The flight's tabulated atmosphere against the exact model above (earth/atmosphere.py describes
+# the table). 2e-6 relative is the table's documented accuracy: 20 times finer than the 1e-5 the
+# ascent needs for payloads to 0.1 % and far below the standard's own 4-figure print precision.
+TABLE_TOLERANCE = 2e-6
+
+
+def test_table_matches_exact_model_from_minus_10_to_10000_km():
+    rng = np.random.default_rng(1976)
+    z = np.concatenate([
+        np.linspace(-10e3, 1000e3, 400_001),  # 2.5 m apart: every table interval, several times
+        rng.uniform(-10e3, 150e3, 200_000),  # the dense lower atmosphere again, off any grid
+        np.linspace(90e3, 111e3, 50_001),  # the sharply bent elliptical temperature segment
+        rng.uniform(1000e3, 10_000e3, 1000),  # the single interval above the standard's range
+    ])
+    for exact, table, name in zip(us1976(z), us1976_table(z), ("T", "p", "rho", "sound")):
+        assert np.max(np.abs(table / exact - 1.0)) < TABLE_TOLERANCE, name
+
+
+def test_table_reproduces_the_jump_at_86_km_on_both_sides():
+    # The exact model switches definitions at 86 km (test_continuous_across_86_km); the table
+    # must follow each side, not smooth across.
+    for z in (86000.0, 86000.0 - 1e-3, 86000.0 + 1e-3):
+        assert np.array(us1976_table(z)) == pytest.approx(np.array(us1976(z)), rel=TABLE_TOLERANCE)
+
+
+def test_table_is_exact_on_the_printed_sea_level_values():
+    # Table I at 0 m: 288.150 K, 1.01325+3 mb, 1.2250 kg/m^3; Table III: 340.294 m/s.
+    t, p, rho, a = us1976_table(0.0)
+    assert (t, p, rho, a) == pytest.approx((288.15, 101325.0, 1.2250, 340.294), rel=TABLE_TOLERANCE)
+
+
+def test_table_scalar_array_and_nan_paths():
+    z = np.array([[0.0, 11e3, 90e3], [150e3, 500e3, -1e3]])
+    out = us1976_table(z)
+    for k, arr in enumerate(out):
+        assert arr.shape == z.shape
+        for idx in np.ndindex(z.shape):
+            assert float(us1976_table(z[idx])[k]) == float(arr[idx])
+    assert np.ndim(us1976_table(1000.0)[0]) == 0
+    # Never raises: a NaN altitude gives NaN in every output, the other elements are unaffected.
+    t, p, rho, a = us1976_table(np.array([np.nan, 0.0]))
+    assert np.all(np.isnan([t[0], p[0], rho[0], a[0]])) and p[1] == pytest.approx(101325.0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cosmodrome.earth.constants import WGS84_EQUATORIAL_RADIUS_M, WGS84_POLAR_RADIUS_M
-from cosmodrome.earth.geodesy import ecef_to_geodetic, enu_basis, geodetic_to_ecef
+from cosmodrome.earth.geodesy import ecef_to_geodetic, ecef_to_geodetic_height, enu_basis, geodetic_to_ecef
 
 
 def test_round_trip_within_1_mm_from_minus_5_km_to_40000_km_at_all_latitudes():
@@ -61,3 +61,27 @@ def test_enu_basis_is_orthonormal_and_up_is_the_ellipsoid_normal():
     # Up is the direction in which the geodetic height grows at fixed latitude and longitude.
     step = geodetic_to_ecef(lat, lon, 1.0) - geodetic_to_ecef(lat, lon, 0.0)
     assert step == pytest.approx(basis[:, 2, :], abs=1e-9)
+
+
+def test_height_only_routine_agrees_with_ecef_to_geodetic_within_1_mm():
+    # ecef_to_geodetic_height (one Bowring step) serves the equations of motion; 1 mm is the
+    # round-trip bound of ecef_to_geodetic itself. It actually agrees to ~1e-8 m over -10 km to
+    # 10,000 km (beyond any ascent), poles and equator included.
+    lat = np.radians(np.linspace(-90.0, 90.0, 361))
+    lon = np.radians(np.linspace(-180.0, 170.0, 15))
+    height = np.concatenate([np.geomspace(1.0, 10_010e3, 80) - 10_001.0, [0.0]])
+    lat_g, lon_g, h_g = (a.ravel() for a in np.meshgrid(lat, lon, height, indexing="ij"))
+    position = geodetic_to_ecef(lat_g, lon_g, h_g)
+    h_full = ecef_to_geodetic(position)[2]
+    h_only = ecef_to_geodetic_height(position)
+    assert np.max(np.abs(h_only - h_full)) < 1e-3
+    assert np.max(np.abs(h_only - h_g)) < 1e-3
+
+
+def test_height_only_routine_scalar_path_and_defining_points():
+    # On the WGS-84 ellipsoid at the equator and the poles (TR8350.2 table 3.1 radii).
+    assert float(ecef_to_geodetic_height(np.array([WGS84_EQUATORIAL_RADIUS_M, 0.0, 0.0]))) == pytest.approx(0.0, abs=1e-6)
+    assert float(ecef_to_geodetic_height([0.0, 0.0, -WGS84_POLAR_RADIUS_M - 250.0])) == pytest.approx(250.0, abs=1e-6)
+    one = geodetic_to_ecef(0.5, 1.0, 1000.0)
+    assert np.ndim(ecef_to_geodetic_height(one)) == 0
+    assert ecef_to_geodetic_height(np.stack([one, one]))[1] == pytest.approx(1000.0, abs=1e-6)

@@ -22,7 +22,7 @@ from ..earth.atmosphere import us1976_table
 from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M
 from ..earth.geodesy import ecef_to_geodetic_height
 from ..earth.gravity import gravity_j2_m_s2
-from .dynamics import OMEGA, air_loads
+from .dynamics import OMEGA, air_loads, row_dot
 from .propulsion import StageGroup
 
 STATE_SIZE = 12
@@ -150,35 +150,37 @@ def make_derivative(status: VehicleStatus, config: FlightConfig, steering: Steer
     def f(t_s: float, y: np.ndarray) -> np.ndarray:
         position, velocity, mass = y[:, 0:3], y[:, 3:6], y[:, 6]
         altitude = ecef_to_geodetic_height(position)
-        pressure, _, _, _, _, drag = air_loads(altitude, position, velocity, drag_area, cd_mach)
+        pressure, _, _, _, drag_per_speed, relative = air_loads(altitude, position, velocity, drag_area, cd_mach)
         gravity = gravity_j2_m_s2(position)
         inv_mass = 1.0 / mass
-        drag_accel = drag * inv_mass[:, None]
-        inv_speed = 1.0 / np.sqrt(np.einsum("ij,ij->i", velocity, velocity))
+        drag_per_speed_mass = drag_per_speed * inv_mass  # drag acceleration = -this * relative
+        inv_speed = 1.0 / np.sqrt(row_dot(velocity, velocity))
         out = np.empty_like(y)
         out[:, 0:3] = velocity
         # Quadratures, each the rate of a loss projected on the inertial velocity.
-        out[:, GRAVITY] = -np.einsum("ij,ij->i", gravity, velocity) * inv_speed
-        out[:, DRAG] = -np.einsum("ij,ij->i", drag_accel, velocity) * inv_speed
+        out[:, GRAVITY] = -row_dot(gravity, velocity) * inv_speed
+        out[:, DRAG] = drag_per_speed_mass * row_dot(relative, velocity) * inv_speed
+        # Vector terms in transposed (3, n) views: k * v.T broadcasts along the last axis, which
+        # NumPy does at about half the cost of k[:, None] * v on a few rows.
+        accel = gravity.T - drag_per_speed_mass * relative.T
         if status.burning_indices:
             direction = steering.direction(t_s, position, velocity)
             thrust_vac, exit_area, mass_flow, throttle = _thrust_settings(status, t_s, mass, pressure)
             thrust_magnitude = np.maximum(thrust_vac - exit_area * pressure, 0.0)
             thrust_accel = thrust_magnitude * inv_mass
-            out[:, 3:6] = gravity + drag_accel + thrust_accel[:, None] * direction
+            out.T[3:6] = accel + thrust_accel * direction.T
             out[:, 6] = -mass_flow
             out[:, IDEAL] = thrust_vac * inv_mass
-            out[:, STEERING] = thrust_accel * (1.0 - np.einsum("ij,ij->i", direction, velocity) * inv_speed)
+            out[:, STEERING] = thrust_accel * (1.0 - row_dot(direction, velocity) * inv_speed)
             out[:, BACK_PRESSURE] = (thrust_vac - thrust_magnitude) * inv_mass
             last["direction"] = direction[0]
             last["throttle"] = throttle if isinstance(throttle, float) else float(throttle[0])
             last["thrust"] = float(thrust_magnitude[0])
         else:
-            out[:, 3:6] = gravity + drag_accel
-            out[:, 6] = 0.0
+            out.T[3:6] = accel
+            out[:, 6:7] = 0.0
             out[:, IDEAL] = 0.0
-            out[:, STEERING] = 0.0
-            out[:, BACK_PRESSURE] = 0.0
+            out[:, STEERING:] = 0.0
             last["direction"] = _NO_DIRECTION
             last["throttle"] = 0.0
             last["thrust"] = 0.0

@@ -227,6 +227,21 @@ def _solve_profile(problem: _Problem, groups, kick_rad: float, profile: str, gue
     return payload, params, held
 
 
+TYPICAL_ASCENT_LOSSES_M_S = 1500.0  # used only to say how far short a hopeless vehicle falls
+
+
+def _ideal_shortfall_m_s(problem: _Problem, groups) -> float:
+    """Rough delta-v shortfall (m/s) of a vehicle with no payload; positive when it cannot make orbit."""
+    mass = problem.vehicle.gross_mass_kg
+    ideal = 0.0
+    for g in groups:  # sequential approximation: each group burns alone, then drops its dead mass
+        ideal += g.exhaust_velocity_vac_m_s * math.log(mass / (mass - g.usable_propellant_kg))
+        mass -= g.usable_propellant_kg + (g.dead_mass_kg if g is not groups[-1] else 0.0)
+    pad = WGS84_ROTATION_RATE_RAD_S * 6378137.0 * math.cos(math.radians(problem.geometry.latitude_deg))
+    needed = problem.target.perigee_speed_m_s - pad * abs(math.sin(math.radians(problem.geometry.azimuth_deg)))
+    return needed + TYPICAL_ASCENT_LOSSES_M_S - ideal
+
+
 def _optimise_kick(problem: _Problem, groups, profile: str):
     """Kick angle maximising the separated payload (Brent's method on a bracket from a coarse scan)."""
     cache: dict[float, float] = {}
@@ -248,6 +263,13 @@ def _optimise_kick(problem: _Problem, groups, profile: str):
     values = [payload_for(k) for k in scan]
     best = int(np.argmax(values))
     if not math.isfinite(values[best]):
+        shortfall = _ideal_shortfall_m_s(problem, groups)
+        if shortfall > 0:
+            raise InfeasibleRequestError(
+                f"{problem.vehicle.name} cannot reach {problem.target.perigee_altitude_m / 1e3:.0f} x "
+                f"{problem.target.apogee_altitude_m / 1e3:.0f} km even with no payload: it falls about "
+                f"{shortfall:,.0f} m/s short (ideal delta-v against perigee speed less the pad's speed, plus "
+                f"{TYPICAL_ASCENT_LOSSES_M_S:,.0f} m/s of typical gravity, steering and drag losses)")
         raise InfeasibleRequestError(
             f"{problem.vehicle.name} found no trajectory to {problem.target.perigee_altitude_m / 1e3:.0f} x "
             f"{problem.target.apogee_altitude_m / 1e3:.0f} km at {problem.geometry.inclination_deg:.2f} deg for any "
@@ -272,6 +294,8 @@ def _fly_plan(problem: _Problem, plan: _Plan):
     insertion = replace(problem, target=flown_target).insertion(y_e[0, 0:3], y_e[0, 3:6])
     t, y, reason, _ = fly_guided(status, problem.config, t_e, y_e, insertion.normal, plan.params[None, :],
                                  plan.cutoff_s, problem.settings.vacuum_step_s, log=log)
+    for i in status.burning_indices:  # guidance cut-off: engines off, the rest stays on board
+        status.burning[i] = False
     log.events.append(("cut-off" if plan.profile == "direct" else "first cut-off", t,
                        "guidance cut-off" if reason == "time" else "propellant exhausted", y[0].copy()))
     if plan.profile == "two-burn":
@@ -298,7 +322,7 @@ def _circularise(problem: _Problem, status: VehicleStatus, t: float, y: np.ndarr
     t, y, _ = fly(status, problem.config, ProgradeHorizontalSteering(), t, y, start, 60.0, log=log)
     if group.restarts < 1:
         raise InfeasibleRequestError(f"{group.name} cannot restart (restarts = 0): no two-burn profile")
-    status.remaining_kg[last] = propellant_kg
+    status.remaining_kg[last] += propellant_kg  # the held-back circularisation propellant joins what is left
     status.burning[last] = True
     status.ignition_s[last] = t
     status.burns_used[last] += 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dynamics import air_relative_velocity
+from .dynamics import air_relative_velocity, row_dot
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -47,14 +47,15 @@ class AtmosphericSteering:
 
     def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
         # Written out in components (see _kick_direction): with a handful of rows, NumPy's cost is
-        # per call, and local_axes + np.cross cost several times the arithmetic.
-        inv_r = 1.0 / np.sqrt(np.einsum("ij,ij->i", position_m, position_m))
+        # per call, and local_axes + np.cross cost several times the arithmetic. Scaling rows goes
+        # through transposed views (v.T / k).T, cheaper than v / k[:, None] on a few rows.
+        inv_r = 1.0 / np.sqrt(row_dot(position_m, position_m))
         if t_s < self.vertical_rise_s:
-            return position_m * inv_r[:, None]
+            return (position_m.T * inv_r).T
         relative = air_relative_velocity(position_m, velocity_m_s)
-        speed = np.maximum(np.sqrt(np.einsum("ij,ij->i", relative, relative)), 1e-9)
-        along_air = relative / speed[:, None]
-        sin_elevation = np.einsum("ij,ij->i", relative, position_m) * inv_r / speed
+        speed = np.maximum(np.sqrt(row_dot(relative, relative)), 1e-9)
+        along_air = (relative.T / speed).T
+        sin_elevation = row_dot(relative, position_m) * inv_r / speed
         follow_air = sin_elevation <= math.cos(self.pitch_kick_rad)
         if follow_air.all():
             return along_air
@@ -102,8 +103,8 @@ class LinearTangentSteering:
         p = self.params[: len(position_m)]
         pitch = p[:, 0] + p[:, 1] * tau
         yaw = p[:, 2] + p[:, 3] * tau
-        v = self.downrange + pitch[:, None] * self.radial + yaw[:, None] * self.normal
-        return v / np.sqrt(np.einsum("ij,ij->i", v, v))[:, None]
+        v = self.downrange + np.multiply.outer(pitch, self.radial) + np.multiply.outer(yaw, self.normal)
+        return (v.T / np.sqrt(row_dot(v, v))).T
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,6 @@ class ProgradeHorizontalSteering:
 
     def direction(self, t_s: float, position_m: np.ndarray, velocity_m_s: np.ndarray) -> np.ndarray:
         # v - (v.r) r / |r|^2: the velocity less its radial part.
-        radial_part = np.einsum("ij,ij->i", velocity_m_s, position_m) / np.einsum("ij,ij->i", position_m, position_m)
-        horizontal = velocity_m_s - radial_part[:, None] * position_m
-        return horizontal / np.sqrt(np.einsum("ij,ij->i", horizontal, horizontal))[:, None]
+        radial_part = row_dot(velocity_m_s, position_m) / row_dot(position_m, position_m)
+        horizontal = velocity_m_s - (radial_part * position_m.T).T
+        return (horizontal.T / np.sqrt(row_dot(horizontal, horizontal))).T

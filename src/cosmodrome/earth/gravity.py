@@ -18,14 +18,13 @@ def gravity_j2_m_s2(position_m: np.ndarray, *, gm_m3_s2: float = WGS84_GM_M3_S2,
     """Acceleration (m/s^2) at positions ``position_m`` of shape (..., 3), same shape out."""
     r = np.asarray(position_m, dtype=float)
     x, y, z = r[..., 0], r[..., 1], r[..., 2]
-    r2 = x * x + y * y + z * z
-    rn = np.sqrt(r2)
-    mu_r3 = gm_m3_s2 / (r2 * rn)
-    k = 1.5 * j2 * equatorial_radius_m**2 / r2
-    z2_r2 = z * z / r2
-    common = 1.0 + k * (1.0 - 5.0 * z2_r2)
-    out = np.empty_like(r)
-    out[..., 0] = -mu_r3 * x * common
-    out[..., 1] = -mu_r3 * y * common
-    out[..., 2] = -mu_r3 * z * (1.0 + k * (3.0 - 5.0 * z2_r2))
+    # a = -mu r / |r|^3 * (1 + k (1 - 5 z^2/r^2)), and for z (1 + k (3 - 5 z^2/r^2)), with
+    # k = 1.5 J2 R^2 / r^2. Scalars are combined first: on the few rows of an ascent, NumPy's cost
+    # is per operation, not per element.
+    inv_r2 = 1.0 / (x * x + y * y + z * z)
+    k = (1.5 * j2 * equatorial_radius_m**2) * inv_r2
+    common = 1.0 + k - 5.0 * k * (z * z * inv_r2)
+    minus_mu_r3 = (-gm_m3_s2) * inv_r2 * np.sqrt(inv_r2)
+    out = r * (minus_mu_r3 * common)[..., None]
+    out[..., 2] = (minus_mu_r3 * (common + 2.0 * k)) * z
     return out
