@@ -71,13 +71,13 @@ def drag_coefficient(mach: np.ndarray, cd_mach: tuple[np.ndarray, np.ndarray]) -
     return np.interp(mach, cd_mach[0], cd_mach[1])
 
 
-def row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise dot products of (n, 3) arrays, shape (n,)."""
-    return _row_dot(a, b)
+def _einsum_row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b)
 
 
-# np.vecdot (NumPy >= 2.0) is a ufunc, twice as fast as einsum on a few rows.
-_row_dot = getattr(np, "vecdot", None) or (lambda a, b: np.einsum("ij,ij->i", a, b))
+# row_dot(a, b): row-wise dot products of (n, 3) arrays, shape (n,). np.vecdot (NumPy >= 2.0) is a
+# ufunc and twice as fast as einsum on a few rows; NumPy 1.26, which we still support, lacks it.
+row_dot = getattr(np, "vecdot", _einsum_row_dot)
 
 
 def air_loads(altitude_m: np.ndarray, position_m: np.ndarray, velocity_m_s: np.ndarray,
@@ -91,7 +91,7 @@ def air_loads(altitude_m: np.ndarray, position_m: np.ndarray, velocity_m_s: np.n
     """
     _, pressure, density, sound = us1976_table(altitude_m)
     relative = air_relative_velocity(position_m, velocity_m_s)
-    speed = np.sqrt(_row_dot(relative, relative))
+    speed = np.sqrt(row_dot(relative, relative))
     half_rho_v = 0.5 * density * speed
     mach = speed / sound
     drag_per_speed = half_rho_v * drag_coefficient(mach, cd_mach) * drag_area_m2

@@ -174,7 +174,7 @@ def make_derivative(status: VehicleStatus, config: FlightConfig, steering: Steer
             out[:, STEERING] = thrust_accel * (1.0 - row_dot(direction, velocity) * inv_speed)
             out[:, BACK_PRESSURE] = (thrust_vac - thrust_magnitude) * inv_mass
             last["direction"] = direction[0]
-            last["throttle"] = throttle if isinstance(throttle, float) else float(throttle[0])
+            last["throttle"] = float(throttle[0]) if isinstance(throttle, np.ndarray) else float(throttle)
             last["thrust"] = float(thrust_magnitude[0])
         else:
             out.T[3:6] = accel
