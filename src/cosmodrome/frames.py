@@ -12,6 +12,7 @@ plus ~10 m of polar motion. Leap seconds come from ERFA's built-in table.
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 import erfa
 import numpy as np
@@ -19,6 +20,15 @@ import numpy as np
 from .earth.constants import WGS84_ROTATION_RATE_RAD_S
 
 _ERA_RATE_RAD_S = 7.292115146706979e-5  # IERS Conventions 2010, d(ERA)/dt in SI seconds
+
+
+class Frame(str, Enum):
+    """Reference frames that vectors cross module boundaries in."""
+
+    TEME = "TEME"        # True Equator Mean Equinox of date: what SGP4 gives
+    GCRS = "GCRS"        # Geocentric Celestial Reference System (GCRF in CCSDS files)
+    EME2000 = "EME2000"  # mean equator and equinox of J2000.0 (GCRS with the frame bias applied)
+    ITRS = "ITRS"        # Earth-fixed; velocities relative to the rotating Earth
 
 
 def utc_to_two_part_jd(epoch: dt.datetime):
