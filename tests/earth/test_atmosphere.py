@@ -1,10 +1,12 @@
 """US Standard Atmosphere 1976 against the values printed in the standard's Table I.
 
 Reference: NOAA-S/T 76-1562 (NASA-TM-X-74335), October 1976, Table I; values and provenance in
-tests/earth/data/us1976_table.csv. Tolerances are the print precision: half a unit in the last
-printed digit for temperature and density (the table rounds them) and one unit for pressure
-(the table's pressures are truncated, not rounded: 10 km computes to 264.999 mb and is printed
-2.6499+2 mb; 15 km 121.118 mb printed 1.2111+2; every layer-base pressure shows the same).
+tests/earth/data/us1976_table.csv (every whole kilometre from 0 to 86 km, then the upper nodes).
+Tolerances are the print precision: half a unit in the last printed digit for temperature and
+density (the table rounds them) and one unit for pressure (the table's pressures are truncated,
+not rounded: 10 km computes to 264.999 mb and is printed 2.6499+2 mb; 15 km 121.118 mb printed
+1.2111+2; every layer-base pressure shows the same). The ratio columns P/P0 and rho/rho0 of the
+same table are held to the same rules as P and rho.
 """
 
 from __future__ import annotations
@@ -47,6 +49,19 @@ def _geometric(row) -> float:
 LOW = [r for r in _rows() if _geometric(r) <= 86000.0]
 HIGH = [r for r in _rows() if _geometric(r) > 86000.0]
 
+# Sea-level values the ratio columns of Table I are taken against (Table I at 0 m; section 1.2.1).
+P0_PA = 101325.0
+RHO0_KG_M3 = 1.2250
+
+# Printed temperatures that the defining equations (eqs. 18 and 23 with Table 4) miss by a hair:
+# the exact value lies just past the rounding boundary, so the model rounds to the neighbouring
+# last digit. Exact kinetic T: 34 km 233.743519 K (printed 233.743), 61 km 244.273431 K (printed
+# 244.274), 79 km 200.589474 K (printed 200.590), i.e. 0.019, 0.069 and 0.026 mK beyond half a
+# unit. The table's own arithmetic, not a typing slip: two independent transcriptions (sources D
+# and E of the data file) both read 233.743 at 34 km. Kept out of the print-precision test and
+# reported by test_table_i_temperatures_off_by_its_own_rounding instead of widening the tolerance.
+TABLE_ROUNDING_T_M = (34000.0, 61000.0, 79000.0)
+
 
 def _ids(rows):
     return [f"{r['altitude_kind'][:4]}-{r['altitude_m']}" for r in rows]
@@ -56,19 +71,49 @@ def _ids(rows):
 def test_below_86_km_matches_table_i_to_print_precision(row):
     z = _geometric(row)
     t, p, rho, _ = us1976(z)
-    if row["temperature_K"]:
-        assert abs(t - float(row["temperature_K"])) <= 0.5 * _unit(row["temperature_K"]) + 1e-9
+    if (text := row["temperature_K"]) and z not in TABLE_ROUNDING_T_M:
+        assert abs(t - float(text)) <= 0.5 * _unit(text) + 1e-9
     # T_M = T / (M/M0), Table 8.
     t_m = t / np.interp(z, TABLE8_Z_M, TABLE8_RATIO, left=1.0)
-    if text := row["molecular_temperature_K"]:
+    if (text := row["molecular_temperature_K"]) and z not in TABLE_ROUNDING_T_M:
         assert abs(t_m - float(text)) <= 0.5 * _unit(text) + 1e-9
     if text := row["pressure"]:
         scale = 100.0 if row["pressure_unit"] == "mb" else 1.0
         assert abs(p - scale * float(text)) <= scale * _unit(text) * (1 + 1e-9)
+    if text := row["pressure_ratio"]:
+        assert abs(p / P0_PA - float(text)) <= _unit(text) * (1 + 1e-9)
+    # 1e-5 relative on top of half a unit: the table's own arithmetic (85 km computes to
+    # 8.21950e-6, exactly on a rounding boundary, printed 8.2196-6 and rho/rho0 6.7099-6).
     if text := row["density_kg_m3"]:
-        # 1e-5 relative on top: the table's own arithmetic (85 km computes to 8.21950e-6,
-        # exactly on a rounding boundary, printed 8.2196-6).
         assert abs(rho - float(text)) <= 0.5 * _unit(text) + 1e-5 * float(text)
+    if text := row["density_ratio"]:
+        assert abs(rho / RHO0_KG_M3 - float(text)) <= 0.5 * _unit(text) + 1e-5 * float(text)
+
+
+def test_table_covers_every_kilometre_to_86_km_with_t_p_and_rho():
+    # The issue's requirement: temperature, pressure (mb or P/P0) and density (kg/m^3 or rho/rho0)
+    # at every whole kilometre of Table I from 0 to 86 km. Where a value is missing the data file's
+    # header says why (47 and 49 km are not in transcription D; two of D's pressures are typos).
+    rows = {int(r["altitude_m"]): r for r in LOW if r["altitude_kind"] == "geometric"}
+    assert set(range(0, 86001, 1000)) <= set(rows)
+    has = {
+        "T": {z for z, r in rows.items() if r["temperature_K"] or r["molecular_temperature_K"]},
+        "P": {z for z, r in rows.items() if r["pressure"] or r["pressure_ratio"]},
+        "rho": {z for z, r in rows.items() if r["density_kg_m3"] or r["density_ratio"]},
+    }
+    every_km = set(range(0, 86001, 1000))
+    assert every_km <= has["T"]
+    assert every_km - has["P"] == {49000, 83000}
+    assert every_km - has["rho"] == {47000, 49000}
+
+
+@pytest.mark.xfail(strict=True, reason="Table I's own rounding; see TABLE_ROUNDING_T_M")
+@pytest.mark.parametrize("z", TABLE_ROUNDING_T_M)
+def test_table_i_temperatures_off_by_its_own_rounding(z):
+    row = next(r for r in LOW if r["altitude_kind"] == "geometric" and float(r["altitude_m"]) == z)
+    text = row["molecular_temperature_K"]
+    t_m = us1976(z)[0] / np.interp(z, TABLE8_Z_M, TABLE8_RATIO, left=1.0)
+    assert abs(t_m - float(text)) <= 0.5 * _unit(text) + 1e-9
 
 
 def test_kinetic_temperature_at_86_km_is_the_standards_t7():

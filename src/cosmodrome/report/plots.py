@@ -44,7 +44,7 @@ def _new_figure() -> Figure:
     return figure
 
 
-def _png_bytes(figure: Figure) -> bytes:
+def png_bytes(figure: Figure) -> bytes:
     buffer = BytesIO()
     figure.savefig(buffer, format="png", dpi=_DPI)
     return buffer.getvalue()
@@ -165,7 +165,7 @@ def _altitude(result: AscentResult) -> bytes:
                                          "altitude (km)")
     _legend(axes, handles, "lower right")
     axes.set_ylim(bottom=0.0)
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _speed(result: AscentResult) -> bytes:
@@ -179,7 +179,7 @@ def _speed(result: AscentResult) -> bytes:
     # Below the event labels, which hang from the top of the axes.
     axes.legend(handles=handles, loc="center left", fontsize=8, framealpha=0.85)
     axes.set_ylim(bottom=0.0)
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _dynamic_pressure(result: AscentResult) -> bytes:
@@ -192,7 +192,7 @@ def _dynamic_pressure(result: AscentResult) -> bytes:
     axes.annotate(f"max-Q {q_max_kpa:.1f} kPa\nat T+{t_max_s:.1f} s", xy=(t_max_s, q_max_kpa),
                   xytext=(12, -4), textcoords="offset points", fontsize=8, va="top", zorder=6)
     axes.set_ylim(bottom=0.0, top=max(q_max_kpa, float(np.nanmax(q_kpa, initial=0.0))) * 1.12 or 1.0)
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _acceleration(result: AscentResult) -> bytes:
@@ -200,7 +200,7 @@ def _acceleration(result: AscentResult) -> bytes:
     figure, axes, handles = _time_figure(result, accel_g, "Sensed acceleration", "acceleration (g)")
     _legend(axes, handles, "lower right")
     axes.set_ylim(bottom=0.0)
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _pitch(result: AscentResult) -> bytes:
@@ -208,7 +208,7 @@ def _pitch(result: AscentResult) -> bytes:
                                          "Pitch (thrust above local horizontal)", "pitch (deg)")
     _legend(axes, handles, "lower left")
     axes.set_ylim(min(-5.0, float(np.nanmin(result.trajectory.pitch_deg, initial=0.0)) - 5.0), 95.0)
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _profile(result: AscentResult) -> bytes:
@@ -234,7 +234,7 @@ def _profile(result: AscentResult) -> bytes:
     axes.set_xlim(left=0.0)
     axes.set_ylim(bottom=0.0)
     _legend(axes, handles, "lower right")
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 def _profile_labels(events: tuple[Event, ...], x: np.ndarray, y: np.ndarray,
@@ -287,7 +287,7 @@ def _delta_v_budget(result: AscentResult) -> bytes:
     axes.set_ylim(0.0, top * 1.15)
     _style(axes, "Delta-v budget", "", "delta-v (m/s)")
     axes.grid(False, axis="x")
-    return _png_bytes(figure)
+    return png_bytes(figure)
 
 
 _BUILDERS = {
