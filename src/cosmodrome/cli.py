@@ -149,11 +149,11 @@ def _cmd_ascent(args) -> int:
 def _cmd_run(args) -> int:
     from tqdm import tqdm
     from .io.mission import load_mission
-    from .mission import run_mission
+    from .mission import RUN_STEPS, run_mission
     from .report.mission_report import write_mission_outputs
     mission = load_mission(args.mission)
     out = Path(args.out) if args.out else Path("out") / Path(args.mission).stem
-    steps = ["payload estimate", "ascent", "report"]
+    steps = [*RUN_STEPS, "report"]
     with tqdm(total=len(steps), desc="cosmodrome run", unit="step", file=sys.stderr,
               disable=args.quiet) as bar:
         def progress(message: str) -> None:
@@ -204,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default out/<mission name>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
+    from .cli_imaging import add_eclipses_command, add_opportunities_command
+    from .cli_observe import add_passes_command
+    add_passes_command(sub)
+    add_opportunities_command(sub)
+    add_eclipses_command(sub)
     return parser
 
 
@@ -215,8 +220,8 @@ def run(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
             code = args.func(args)
-        for warning in caught:
-            print(f"Warning: {warning.message}", file=sys.stderr)
+        for message in dict.fromkeys(str(w.message) for w in caught):  # each distinct warning once
+            print(f"Warning: {message}", file=sys.stderr)
         return code
     except CosmodromeError as error:
         if debug:

@@ -1,4 +1,13 @@
-"""The main job: fly a mission file's ascent and hand its insertion state to the orbit work."""
+"""The main job: fly a mission file's ascent, then follow the satellite through its first day in orbit.
+
+`run_mission` estimates the payload, flies the ascent, converts the insertion state to GCRS and
+(unless told not to) runs `analyse_orbit` on it: osculating and Brouwer mean elements, a numerical
+first day (and a second one to check the TLE against), the ground track, the orbit lifetime, and a
+TLE fitted to the first day. The result records hold numbers only; `cosmodrome.report` writes them.
+
+Progress: ``progress(step)`` is called with each name of `RUN_STEPS` as that step starts (the
+previous step is then done), so that a caller can size a progress bar from `RUN_STEPS` alone.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +18,36 @@ from typing import Callable
 import numpy as np
 
 from .ascent.service import PayloadEstimate, estimate_payload, simulate_ascent
-from .frames import launch_inertial_to_gcrs
-from .io.mission import Mission
+from .earth.density import DensityModel, SpaceWeather
+from .errors import InvalidInputError, SolverError
+from .frames import gcrs_to_itrs, itrs_to_geodetic, launch_inertial_to_gcrs
+from .io.mission import Mission, SpacecraftSpec
+from .orbits.j2_secular import osculating_to_mean_elements
+from .orbits.lifetime import OrbitLifetime, predict_lifetime
+from .orbits.numerical import ForceModel, NumericalPropagator, Spacecraft
+from .orbits.propagator import Ephemeris
+from .orbits.records import KeplerianElements, StateVector, state_from_insertion
+from .orbits.tle_fit import TleFit, fit_tle
 from .sites import find_site
+from .time import Time
 from .vehicles.catalogue import load_vehicle
+
+RUN_STEPS: tuple[str, ...] = ("payload estimate", "ascent", "orbit propagation", "orbit lifetime", "TLE fit")
+"""The steps of `run_mission` with the orbit analysis, in order: the names passed to ``progress``."""
+
+ORBIT_DAY_S = 86400.0
+"""The span of the ground track and of the TLE fit (s); the TLE is then checked over the next one."""
+ORBIT_STEP_S = 60.0
+"""Sampling of the numerical ephemeris, the ground track and the TLE fit (s)."""
+TLE_CATALOGUE_NUMBER = 99999
+"""The placeholder catalogue number of a satellite not yet catalogued (fits the five TLE columns)."""
+LIFETIME_LIMIT_YEARS = 25.0
+"""How far the lifetime search goes; a satellite still up then is reported as "beyond 25 years"."""
+DEFAULT_BULK_DENSITY_KG_M3 = 100.0
+"""Bulk density of the cube that the default drag area assumes (see `default_drag_area_m2`)."""
+DEFAULT_DRAG_COEFFICIENT = 2.2
+"""Drag coefficient when the mission file gives none (the value of `orbits.numerical.Spacecraft`)."""
+_YEAR_S = 365.25 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -23,6 +58,53 @@ class InsertionState:
     position_gcrs_m: np.ndarray
     velocity_gcrs_m_s: np.ndarray
 
+    @property
+    def state_vector(self) -> StateVector:
+        """The same state as the `StateVector` (frame GCRS) that every propagator takes."""
+        return state_from_insertion(self.position_gcrs_m, self.velocity_gcrs_m_s, self.epoch_utc)
+
+
+@dataclass(frozen=True, eq=False)
+class OrbitAnalysis:
+    """The satellite's first day in orbit, its lifetime and its TLE (see `analyse_orbit`).
+
+    - ``state``: the insertion state (GCRS, UTC epoch).
+    - ``osculating``: two-body elements of ``state`` (GCRS, WGS-84 GM).
+    - ``mean``: Brouwer mean elements (first-order short-period J2 terms removed,
+      `orbits.j2_secular`) about the GCRS z axis, or None with ``mean_error`` saying why.
+    - ``spacecraft``: mass, drag area and coefficient used for drag; ``spacecraft_defaults``: the
+      names of the fields that came from the defaults rather than the mission file.
+    - ``force_model``: that of the numerical propagation (J6, NRLMSIS 2.1 drag, space weather).
+    - ``ephemeris``: the numerical GCRS ephemeris over two days from the insertion epoch every
+      `ORBIT_STEP_S` (the first day is the ground track and the TLE fit span, the second checks
+      the TLE); ``reentry_epoch``: re-entry within those two days, or None; ``integrator_message``.
+    - ``track_times``, ``track_latitude_deg``, ``track_longitude_deg``, ``track_height_m``: the
+      first day's ground track, WGS-84 geodetic (height above the ellipsoid), NaN after a re-entry.
+    - ``lifetime`` (`OrbitLifetime`) or None with ``lifetime_error``; searched up to
+      ``lifetime_limit_s``.
+    - ``tle_fit`` (`TleFit`, catalogue number `TLE_CATALOGUE_NUMBER`) or None with ``tle_error``.
+    """
+
+    state: StateVector
+    osculating: KeplerianElements
+    mean: KeplerianElements | None
+    mean_error: str | None
+    spacecraft: Spacecraft
+    spacecraft_defaults: tuple[str, ...]
+    force_model: ForceModel
+    ephemeris: Ephemeris
+    reentry_epoch: Time | None
+    integrator_message: str
+    track_times: Time
+    track_latitude_deg: np.ndarray
+    track_longitude_deg: np.ndarray
+    track_height_m: np.ndarray
+    lifetime: OrbitLifetime | None
+    lifetime_error: str | None
+    lifetime_limit_s: float
+    tle_fit: TleFit | None
+    tle_error: str | None
+
 
 @dataclass(frozen=True)
 class MissionResult:
@@ -32,10 +114,153 @@ class MissionResult:
     estimate: PayloadEstimate
     ascent: object  # AscentResult flown with the mission's payload (or the quoted capability)
     insertion: InsertionState
+    orbit: OrbitAnalysis | None = None  # None when run_mission(..., analyse=False)
 
 
-def run_mission(mission: Mission, progress: Callable[[str], None] | None = None) -> MissionResult:
-    """Estimate the payload, fly the ascent with the mission's payload, convert the insertion state."""
+def default_drag_area_m2(mass_kg: float) -> float:
+    """Mean drag area (m^2) assumed for a satellite of ``mass_kg`` when the mission file gives none.
+
+    The satellite is taken as a cube of bulk density `DEFAULT_BULK_DENSITY_KG_M3` (100 kg/m^3, the
+    order of large LEO satellites with their arrays stowed) tumbling at random, whose mean
+    cross-section is a quarter of its surface (Cauchy's formula for convex bodies): 1.5 s^2 with
+    s = (m / rho)^(1/3). With Cd = 2.2 that is a ballistic coefficient m / (Cd A) of about
+    100 kg/m^2 at 3.6 t and 30 kg/m^2 at 100 kg. Small satellites are denser than this, so the
+    default errs towards a shorter lifetime for them.
+    """
+    side_m = (mass_kg / DEFAULT_BULK_DENSITY_KG_M3) ** (1.0 / 3.0)
+    return 1.5 * side_m * side_m
+
+
+def resolve_spacecraft(spec: SpacecraftSpec, payload_kg: float) -> tuple[Spacecraft, tuple[str, ...]]:
+    """The `Spacecraft` of a mission: the ``[spacecraft]`` fields given, defaults for the others.
+
+    Defaults: mass = ``payload_kg`` (the separated mass flown), area = `default_drag_area_m2` of
+    that mass, drag coefficient = `DEFAULT_DRAG_COEFFICIENT`. Returns the spacecraft and the names
+    of the fields that were defaulted. Raises InvalidInputError when no positive mass is known.
+    """
+    defaults = []
+    mass = spec.mass_kg
+    if mass is None:
+        mass = float(payload_kg)
+        defaults.append("mass_kg")
+        if not mass > 0:
+            raise InvalidInputError(f"the separated payload mass is {mass} kg: give the satellite's mass as "
+                                    "spacecraft.mass_kg", field="spacecraft.mass_kg")
+    area = spec.area_m2
+    if area is None:
+        area = default_drag_area_m2(mass)
+        defaults.append("area_m2")
+    cd = spec.drag_coefficient
+    if cd is None:
+        cd = DEFAULT_DRAG_COEFFICIENT
+        defaults.append("drag_coefficient")
+    return Spacecraft(mass_kg=mass, drag_area_m2=area, drag_coefficient=cd), tuple(defaults)
+
+
+def _mean_elements(osculating: KeplerianElements) -> tuple[KeplerianElements | None, str | None]:
+    try:
+        return osculating_to_mean_elements(osculating), None
+    except InvalidInputError as error:
+        return None, str(error)
+
+
+def _ground_track(times: Time, position_gcrs_m: np.ndarray):
+    """WGS-84 latitude (deg), longitude (deg) and height (m) of GCRS positions (n, 3); NaN rows stay NaN."""
+    position_itrs_m, _ = gcrs_to_itrs(times, position_gcrs_m)
+    with np.errstate(invalid="ignore"):
+        latitude_rad, longitude_rad, height_m = itrs_to_geodetic(position_itrs_m)
+    return np.degrees(latitude_rad), np.degrees(longitude_rad), np.asarray(height_m, dtype=float)
+
+
+def _fit(ephemeris: Ephemeris, day_count: int, name: str) -> tuple[TleFit | None, str | None]:
+    """A TLE fitted to the good rows of the first ``day_count`` samples, checked on the rest."""
+    good = ephemeris.status[0] == 0
+    fit_rows = np.flatnonzero(good[:day_count])
+    check_rows = day_count + np.flatnonzero(good[day_count:])
+    if fit_rows.size < 4:
+        return None, (f"only {fit_rows.size} samples before re-entry: a TLE fit needs at least 4")
+    check = {}
+    if check_rows.size:
+        check = dict(check_times=ephemeris.times[check_rows],
+                     check_position_m=ephemeris.position_m[0, check_rows],
+                     check_velocity_m_s=ephemeris.velocity_m_s[0, check_rows])
+    try:
+        fit = fit_tle(ephemeris.times[fit_rows], ephemeris.position_m[0, fit_rows],
+                      ephemeris.velocity_m_s[0, fit_rows], ephemeris.frame,
+                      catalogue_number=TLE_CATALOGUE_NUMBER, name=name, **check)
+    except (InvalidInputError, SolverError) as error:
+        return None, str(error)
+    return fit, None
+
+
+def analyse_orbit(state: StateVector, spacecraft: Spacecraft, *, name: str | None = None,
+                  spacecraft_defaults: tuple[str, ...] = (), space_weather: SpaceWeather | None = None,
+                  lifetime_limit_years: float = LIFETIME_LIMIT_YEARS,
+                  progress: Callable[[str], None] | None = None) -> OrbitAnalysis:
+    """Elements, first day, ground track, lifetime and TLE of a satellite from a GCRS ``state``.
+
+    ``spacecraft``: mass and drag area (`orbits.numerical.Spacecraft`); ``name``: the satellite
+    name written into the TLE/OMM record; ``space_weather``: constant solar and geomagnetic
+    activity for drag, default ECSS moderate (F10.7 = 140 sfu, Ap = 15);
+    ``lifetime_limit_years``: how far the lifetime search goes. ``progress`` is called with
+    "orbit propagation", "orbit lifetime" and "TLE fit" as each starts.
+
+    Models: the numerical propagation is Cowell with the EGM2008 zonal terms J2-J6 and NRLMSIS 2.1
+    drag (`orbits.numerical`) over two days every `ORBIT_STEP_S`; the lifetime is the
+    orbit-averaged integration of `orbits.lifetime` with the same density model and activity;
+    the TLE is `orbits.tle_fit.fit_tle` on the first day (positions, B* free) and checked on the
+    second. A failure of the lifetime or of the TLE fit (the satellite re-enters at once, or the
+    solver gives up) is kept as a message in the record, not raised: the rest stays useful.
+    Raises InvalidInputError for a state that is not GCRS or has no Keplerian elements.
+    """
+    step = progress or (lambda _message: None)
+    weather = space_weather if space_weather is not None else SpaceWeather()
+    osculating = state.to_keplerian()
+    mean, mean_error = _mean_elements(osculating)
+
+    step("orbit propagation")
+    force = ForceModel(zonal_degree=6, drag=True, density_model=DensityModel.NRLMSIS21, space_weather=weather)
+    times = Time.grid(state.epoch, 2.0 * ORBIT_DAY_S, ORBIT_STEP_S)
+    day_count = int(round(ORBIT_DAY_S / ORBIT_STEP_S)) + 1  # both ends of the first day
+    run = NumericalPropagator(state, spacecraft, force_model=force).run(times)
+    ephemeris = run.ephemeris
+    track_times = times[:day_count]
+    latitude_deg, longitude_deg, height_m = _ground_track(track_times, ephemeris.position_m[0, :day_count])
+
+    step("orbit lifetime")
+    limit_s = float(lifetime_limit_years) * _YEAR_S
+    try:
+        lifetime, lifetime_error = predict_lifetime(state, spacecraft, space_weather=weather,
+                                                    density_model=DensityModel.NRLMSIS21,
+                                                    max_duration_s=limit_s), None
+    except (InvalidInputError, SolverError) as error:
+        lifetime, lifetime_error = None, str(error)
+
+    step("TLE fit")
+    tle_fit, tle_error = _fit(ephemeris, day_count, name)
+    return OrbitAnalysis(
+        state=state, osculating=osculating, mean=mean, mean_error=mean_error, spacecraft=spacecraft,
+        spacecraft_defaults=tuple(spacecraft_defaults), force_model=force, ephemeris=ephemeris,
+        reentry_epoch=run.reentry_epochs[0], integrator_message=run.messages[0], track_times=track_times,
+        track_latitude_deg=latitude_deg, track_longitude_deg=longitude_deg, track_height_m=height_m,
+        lifetime=lifetime, lifetime_error=lifetime_error, lifetime_limit_s=limit_s, tle_fit=tle_fit,
+        tle_error=tle_error)
+
+
+def _record_name(mission_name: str) -> str:
+    # The OMM OBJECT_NAME: printable text on one line. (A 3LE name line would be cut to 24 columns by
+    # most readers; the report prints the two TLE lines without one.)
+    return " ".join(mission_name.split()) or "COSMODROME"
+
+
+def run_mission(mission: Mission, progress: Callable[[str], None] | None = None, *,
+                analyse: bool = True) -> MissionResult:
+    """Estimate the payload, fly the ascent with the mission's payload, convert the insertion state,
+    and (``analyse``, default True) follow the satellite in orbit (`analyse_orbit`).
+
+    ``progress`` is called with each name of `RUN_STEPS` as that step starts (without the orbit
+    analysis, only the first two).
+    """
     step = progress or (lambda _message: None)
     site = find_site(mission.site_id)
     vehicle = load_vehicle(mission.vehicle_ref)
@@ -50,4 +275,18 @@ def run_mission(mission: Mission, progress: Callable[[str], None] | None = None)
                                  profile=estimate.profile)
     r, v, epoch = launch_inertial_to_gcrs(mission.launch_utc, ascent.insertion_time_s,
                                           ascent.insertion_position_m, ascent.insertion_velocity_m_s)
-    return MissionResult(mission, site, vehicle, estimate, ascent, InsertionState(epoch, r, v))
+    insertion = InsertionState(epoch, r, v)
+    orbit = None
+    if analyse:
+        try:
+            spacecraft, defaults = resolve_spacecraft(mission.spacecraft, ascent.payload_kg)
+        except InvalidInputError as error:
+            raise InvalidInputError(str(error).split(": ", 1)[-1], source=mission.source,
+                                    field=error.field) from None
+        orbit = analyse_orbit(insertion.state_vector, spacecraft, name=_record_name(mission.name),
+                              spacecraft_defaults=defaults, progress=step)
+    return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit)
+
+
+__all__ = ["RUN_STEPS", "InsertionState", "MissionResult", "OrbitAnalysis", "analyse_orbit",
+           "default_drag_area_m2", "resolve_spacecraft", "run_mission"]

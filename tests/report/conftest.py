@@ -83,3 +83,39 @@ def make_ascent_result(samples: int = 1001) -> AscentResult:
 @pytest.fixture(scope="session")
 def ascent_result() -> AscentResult:
     return make_ascent_result()
+
+
+# --- one real `cosmodrome run` for the orbit-section tests ---------------------------------------------
+
+# Angara-1.2 from Vostochny to 500 km SSO (the example mission) with a light, draggy satellite: a
+# ballistic coefficient of 100 / (2.2 x 4) = 11 kg/m^2 brings the lifetime down to about a year, so
+# that the lifetime search (the slow part of the orbit analysis) stays short.
+ORBIT_MISSION_TOML = """\
+name = "Orbit section test: Angara-1.2 to 500 km SSO"
+site = "vostochny"
+vehicle = "angara_1_2"
+launch_utc = "2027-06-01T03:00:00Z"
+[orbit]
+altitude_km = 500
+sun_synchronous = true
+[spacecraft]
+mass_kg = 100
+area_m2 = 4.0
+"""
+
+
+@pytest.fixture(scope="session")
+def orbit_run(tmp_path_factory):
+    """(summary dict, report HTML text, output folder) of `cosmodrome run` on ORBIT_MISSION_TOML."""
+    import json
+
+    from cosmodrome.cli import run
+
+    folder = tmp_path_factory.mktemp("orbit_run")
+    mission = folder / "mission.toml"
+    mission.write_text(ORBIT_MISSION_TOML)
+    out = folder / "out"
+    assert run(["run", str(mission), "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    return summary, html, out

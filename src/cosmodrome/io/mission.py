@@ -13,6 +13,10 @@ Format (docs/mission-format.md)::
     allow_dogleg = false            # optional
     [payload]
     mass_kg = 1500                  # optional: separated mass; default: the quoted capability
+    [spacecraft]                    # optional: what drag acts on after insertion (orbit section)
+    mass_kg = 1500                  # default: the separated payload mass
+    area_m2 = 12.0                  # mean drag area; default: derived from the mass (mission-format.md)
+    drag_coefficient = 2.2          # default 2.2
 """
 
 from __future__ import annotations
@@ -26,9 +30,25 @@ from pathlib import Path
 from ..ascent.target import TargetOrbit
 from ..errors import InvalidInputError
 
-_TOP = {"name", "site", "vehicle", "launch_utc", "orbit", "payload", "notes"}
+_TOP = {"name", "site", "vehicle", "launch_utc", "orbit", "payload", "spacecraft", "notes"}
 _ORBIT = {"altitude_km", "apogee_km", "inclination_deg", "sun_synchronous", "allow_dogleg"}
 _PAYLOAD = {"mass_kg"}
+_SPACECRAFT = {"mass_kg", "area_m2", "drag_coefficient"}
+# A drag coefficient beyond this is a typing slip (2.0-2.5 is usual for satellites in free molecular flow).
+_MAX_DRAG_COEFFICIENT = 10.0
+
+
+@dataclass(frozen=True)
+class SpacecraftSpec:
+    """The optional ``[spacecraft]`` table as given: None where a field was left out.
+
+    ``mass_kg`` (> 0), ``area_m2`` (mean area facing the flow, > 0), ``drag_coefficient`` (0 to 10).
+    The defaults that fill the gaps are applied by ``cosmodrome.mission.resolve_spacecraft``.
+    """
+
+    mass_kg: float | None = None
+    area_m2: float | None = None
+    drag_coefficient: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,7 @@ class Mission:
     allow_dogleg: bool
     payload_kg: float | None
     source: str
+    spacecraft: SpacecraftSpec = SpacecraftSpec()
 
 
 def _unknown(table: dict, allowed: set, source: str, prefix: str) -> None:
@@ -52,7 +73,8 @@ def _unknown(table: dict, allowed: set, source: str, prefix: str) -> None:
             raise InvalidInputError(f"unknown field{hint}", source=source, field=prefix + key)
 
 
-def _number(table: dict, key: str, source: str, prefix: str, *, required: bool, minimum: float | None = None):
+def _number(table: dict, key: str, source: str, prefix: str, *, required: bool, minimum: float | None = None,
+            positive: bool = False, maximum: float | None = None):
     if key not in table:
         if required:
             raise InvalidInputError("missing required field (a number)", source=source, field=prefix + key)
@@ -62,6 +84,10 @@ def _number(table: dict, key: str, source: str, prefix: str, *, required: bool, 
         raise InvalidInputError(f"expected a number, got {value!r}", source=source, field=prefix + key)
     if minimum is not None and value < minimum:
         raise InvalidInputError(f"expected a number >= {minimum:g}, got {value}", source=source, field=prefix + key)
+    if positive and not value > 0:
+        raise InvalidInputError(f"expected a positive number, got {value}", source=source, field=prefix + key)
+    if maximum is not None and value > maximum:
+        raise InvalidInputError(f"expected a number <= {maximum:g}, got {value}", source=source, field=prefix + key)
     return float(value)
 
 
@@ -142,4 +168,22 @@ def load_mission(path: str | Path) -> Mission:
         raise InvalidInputError("expected a [payload] table", source=source, field="payload")
     _unknown(payload, _PAYLOAD, source, "payload.")
     mass = _number(payload, "mass_kg", source, "payload.", required=False, minimum=0.0)
-    return Mission(name, site_id, vehicle_ref, launch_utc, target, allow_dogleg, mass, source)
+    spacecraft = _spacecraft(raw, source)
+    if mass == 0.0 and spacecraft.mass_kg is None:
+        raise InvalidInputError("a payload of 0 kg leaves no satellite to follow in orbit: give a positive "
+                                "payload.mass_kg, or the satellite's mass as spacecraft.mass_kg",
+                                source=source, field="payload.mass_kg")
+    return Mission(name, site_id, vehicle_ref, launch_utc, target, allow_dogleg, mass, source, spacecraft)
+
+
+def _spacecraft(raw: dict, source: str) -> SpacecraftSpec:
+    table = raw.get("spacecraft", {})
+    if not isinstance(table, dict):
+        raise InvalidInputError("expected a [spacecraft] table (mass_kg, area_m2, drag_coefficient)",
+                                source=source, field="spacecraft")
+    _unknown(table, _SPACECRAFT, source, "spacecraft.")
+    return SpacecraftSpec(
+        mass_kg=_number(table, "mass_kg", source, "spacecraft.", required=False, positive=True),
+        area_m2=_number(table, "area_m2", source, "spacecraft.", required=False, positive=True),
+        drag_coefficient=_number(table, "drag_coefficient", source, "spacecraft.", required=False, positive=True,
+                                 maximum=_MAX_DRAG_COEFFICIENT))

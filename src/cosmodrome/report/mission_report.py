@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..mission import ORBIT_STEP_S
 from .html import ReportSection, Table, ascent_section, write_report
-from .summary import ascent_dict, estimate_dict
+from .orbit_section import orbit_sections, orbit_texts
+from .summary import ascent_dict, estimate_dict, orbit_analysis_dict
 
 
-def mission_summary(result) -> dict:
+def mission_summary(result, texts: tuple | None = None) -> dict:
+    """The contents of summary.json. ``texts``: (TLE lines, OMM KVN) from ``orbit_texts`` when the
+    caller prints them too; formatted here otherwise. The ``orbit`` key is present when the run
+    analysed the orbit (``result.orbit`` is not None)."""
     m = result.mission
     ins = result.insertion
-    return {
+    summary = {
         "mission": m.name, "site": result.site.id, "vehicle": result.vehicle.id,
         "launch_utc": m.launch_utc.isoformat().replace("+00:00", "Z"),
         "target": {"perigee_km": m.target.perigee_altitude_m / 1e3, "apogee_km": m.target.apogee_altitude_m / 1e3,
@@ -23,14 +28,21 @@ def mission_summary(result) -> dict:
         "insertion": {"epoch_utc": ins.epoch_utc.isoformat().replace("+00:00", "Z"), "frame": "GCRS",
                       "position_km": [round(float(x) / 1e3, 6) for x in ins.position_gcrs_m],
                       "velocity_km_s": [round(float(x) / 1e3, 9) for x in ins.velocity_gcrs_m_s],
-                      "note": "UT1-UTC and polar motion taken as zero (no Earth-orientation table shipped yet)"},
+                      "note": "ITRS to GCRS (IAU 2006/2000A) with UT1-UTC, polar motion and celestial pole "
+                              "offsets from the shipped IERS Earth-orientation table"},
     }
+    if result.orbit is not None:
+        tle_lines, omm_kvn = texts if texts is not None else orbit_texts(result.orbit)
+        summary["orbit"] = orbit_analysis_dict(result.orbit, tle_lines=tle_lines, omm_kvn=omm_kvn,
+                                               track_step_s=ORBIT_STEP_S)
+    return summary
 
 
 def write_mission_outputs(result, out_dir) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    summary = mission_summary(result)
+    texts = orbit_texts(result.orbit) if result.orbit is not None else None
+    summary = mission_summary(result, texts)
     summary_path = out / "summary.json"
     summary_path.write_text(json.dumps(summary, indent=1))
     e = result.estimate
@@ -56,5 +68,8 @@ def write_mission_outputs(result, out_dir) -> list[Path]:
             ("velocity (km/s)", ", ".join(f"{x:.6f}" for x in summary["insertion"]["velocity_km_s"])),
         ))),
     )
-    report_path = write_report(out / "report.html", m.name, [overview, ascent_section(result.ascent)])
+    sections = [overview, ascent_section(result.ascent)]
+    if result.orbit is not None:
+        sections += orbit_sections(result, summary["orbit"])
+    report_path = write_report(out / "report.html", m.name, sections)
     return [summary_path, Path(report_path)]
