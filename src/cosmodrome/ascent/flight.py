@@ -8,12 +8,21 @@ inertial speed: |v1| - |v0| = ideal - gravity - drag - steering - back_pressure.
 
 The batch shares one event schedule, decided by trajectory 0 (burn-outs, fairing jettison,
 stop events); the guidance solver uses the other rows for finite-difference sensitivities.
+
+Two backends (FlightConfig.backend) run the same equations: "numpy", the reference written here,
+and "numba" (the default), ascent._compiled, a compiled copy of the steps inside one flight segment
+(same operations in the same order; the two agree to rounding, tests/ascent/test_flight_backends.py).
+The segment logic (stage boundaries, staging, ignitions, the log) is this module's in both. The
+compiled path covers the steering laws of ascent.steering and the built-in events (burn-out, fairing).
+A flight with another steering object runs wholly on the NumPy path; one with stop events (Python
+functions) runs the NumPy step loop around the compiled derivative.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Callable, Protocol
 
 import numpy as np
@@ -22,6 +31,7 @@ from ..earth.atmosphere import us1976_table
 from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M
 from ..earth.geodesy import ecef_to_geodetic_height
 from ..earth.gravity import gravity_j2_m_s2
+from ..errors import InvalidInputError, SolverError
 from .dynamics import OMEGA, air_loads, row_dot
 from .propulsion import StageGroup
 
@@ -105,15 +115,35 @@ class VehicleStatus:
         return len(self.groups) - 1
 
 
+class Backend(str, Enum):
+    """How `fly` integrates: the NumPy reference, or its compiled twin (ascent._compiled)."""
+
+    NUMPY = "numpy"
+    NUMBA = "numba"
+
+
 @dataclass(frozen=True)
 class FlightConfig:
-    """Fixed inputs of a flight: drag data and the fairing rule."""
+    """Fixed inputs of a flight: drag data, the fairing rule and the integrator backend.
+
+    backend: a Backend or its value ("numpy" | "numba"); the compiled "numba" path is the default,
+    "numpy" the reference it is tested against.
+    """
 
     drag_area_m2: float
     cd_mach: tuple[np.ndarray, np.ndarray]
     fairing_heat_flux_w_m2: float = 1135.0
     fairing_altitude_m: float | None = None
     fairing_min_altitude_m: float = 40e3  # the heat-flux rule applies only above this
+    backend: Backend = Backend.NUMBA
+
+    def __post_init__(self):
+        try:
+            backend = Backend(self.backend)
+        except ValueError:
+            raise InvalidInputError(f"expected one of {', '.join(repr(b.value) for b in Backend)}, got "
+                                    f"{self.backend!r}", field="backend") from None
+        object.__setattr__(self, "backend", backend)
 
 
 def _thrust_settings(status: VehicleStatus, t_s: float, mass: np.ndarray, pressure: np.ndarray):
@@ -142,7 +172,14 @@ def make_derivative(status: VehicleStatus, config: FlightConfig, steering: Steer
     Same equations as dynamics.derivative (whose ``environment`` serves the logs and reports), written
     for speed: geodetic height only, the tabulated atmosphere, no Environment record. The RK4 loop
     calls it four times a step on a few rows, where NumPy's per-call cost, not arithmetic, dominates.
+    With the "numba" backend and a steering law of ascent.steering, f is the compiled derivative;
+    it takes the stage configuration (which groups burn, their ignition times) as ``status`` has it
+    now, so make a new f after changing ``status``, as `fly` does for every segment.
     """
+    if config.backend is Backend.NUMBA:
+        compiled = _CompiledFlight.for_flight(status.groups, config, steering)
+        if compiled is not None:
+            return compiled.derivative(status)
     last: dict[str, np.ndarray] = {}
     drag_area = config.drag_area_m2
     cd_mach = config.cd_mach
@@ -229,9 +266,18 @@ def fly(status: VehicleStatus, config: FlightConfig, steering: Steering, t0_s: f
     """Fly from t0 to t_stop (or a stop condition); returns (t, y, reason).
 
     ``status`` is updated in place (propellant used, stages dropped). Reasons: "time",
-    "final burnout", "separation", or the name of a stop event.
+    "final burnout", "separation", or the name of a stop event. Raises SolverError when t_stop_s is
+    NaN (a diverged solver upstream), where the loop would otherwise never end.
     """
-    t, y = t0_s, np.array(y0, dtype=float)
+    if math.isnan(t_stop_s):
+        raise SolverError(f"the flight was asked to stop at t = {t_stop_s} s (from t = {t0_s:.3f} s); the solver "
+                          f"that chose the stop time diverged")
+    t, y = t0_s, np.array(y0, dtype=float, order="C")
+    if y.ndim != 2 or y.shape[1] != STATE_SIZE:
+        raise InvalidInputError(f"expected states of shape (n, {STATE_SIZE}), got {y.shape}", field="y0")
+    compiled = None
+    if config.backend is Backend.NUMBA and not stop_events:
+        compiled = _CompiledFlight.for_flight(status.groups, config, steering)
     while True:
         # Time boundaries of the current configuration.
         boundaries = [t_stop_s]
@@ -252,49 +298,11 @@ def fly(status: VehicleStatus, config: FlightConfig, steering: Steering, t0_s: f
         if status.next_ignition_s is not None:
             boundaries.append(status.next_ignition_s)
         t_end = min(boundaries)
-        f = make_derivative(status, config, steering)
-        event_hit = None
-        while t < t_end - 1e-9:
-            dt = min(step_s, t_end - t)
-            if t_end - (t + dt) < 1e-6:
-                dt = t_end - t
-            k1 = f(t, y)
-            if log is not None:
-                log.samples.append(Sample(t, y[0].copy(), f.last["direction"].copy(), f.last["throttle"],
-                                          max(burning) if burning else -1, f.last["thrust"]))
-            y_new, _ = _rk4(f, t, y, dt, k1)
-            # State events on trajectory 0, refined by regula falsi on the step length.
-            candidates = []
-            if mass_limited is not None:
-                target = status.remaining_kg[mass_limited]
-                m0 = y[0, 6]
-                g_fn = lambda yy: (m0 - yy[0, 6]) - target  # noqa: E731
-                if g_fn(y_new) >= 0:
-                    candidates.append(("burnout", g_fn))
-            if status.fairing_attached:
-                g_fn = _fairing_function(config, t, y, f)
-                if g_fn is not None and g_fn(t + dt, y_new) >= 0:
-                    candidates.append(("fairing", lambda yy, _g=g_fn: _g(None, yy)))
-            for event in stop_events:
-                g0 = event.function(t, y[0])
-                g1 = event.function(t + dt, y_new[0])
-                if g0 < 0 <= g1:
-                    candidates.append((event.name, lambda yy, _e=event: _e.function(None, yy[0])))
-            if candidates:
-                best_dt, best_name = dt, None
-                for name, g_fn in candidates:
-                    def g_of_dt(h, _g=g_fn):
-                        return _g(_rk4(f, t, y, h, k1)[0]) if h > 0 else _g(y)
-                    h = _secant_root(g_of_dt, 0.0, dt, g_of_dt(0.0), g_of_dt(dt))
-                    if h < best_dt or best_name is None:
-                        best_dt, best_name = h, name
-                y_new, _ = _rk4(f, t, y, best_dt, k1) if best_dt > 0 else (y, None)
-                _consume(status, burning, mass_limited, y, y_new, best_dt, t + best_dt)
-                t, y = t + best_dt, y_new
-                event_hit = best_name
-                break
-            _consume(status, burning, mass_limited, y, y_new, dt, t + dt)
-            t, y = t + dt, y_new
+        if compiled is None:
+            t, y, event_hit = _fly_segment_numpy(status, config, steering, t, y, t_end, step_s, burning,
+                                                 mass_limited, log, stop_events)
+        else:
+            t, y, event_hit = compiled.fly_segment(status, t, y, t_end, step_s, burning, mass_limited, log)
         if event_hit == "fairing":
             y = y.copy()
             y[:, 6] -= status.fairing_mass_kg
@@ -341,6 +349,58 @@ def fly(status: VehicleStatus, config: FlightConfig, steering: Steering, t0_s: f
             return t, y, "separation"
 
 
+def _fly_segment_numpy(status: VehicleStatus, config: FlightConfig, steering: Steering, t: float, y: np.ndarray,
+                       t_end: float, step_s: float, burning: list[int], mass_limited: int | None,
+                       log: FlightLog | None, stop_events: tuple[StopEvent, ...]):
+    """RK4 steps from t toward t_end in one configuration, stopping at the first state event.
+
+    Returns (t, y, event): event is None at t_end, else "burnout", "fairing" or a stop event's name.
+    Books the propellant burnt in ``status`` and samples trajectory 0 into ``log``. The reference
+    for ascent._compiled.fly_segment.
+    """
+    f = make_derivative(status, config, steering)
+    while t < t_end - 1e-9:
+        dt = min(step_s, t_end - t)
+        if t_end - (t + dt) < 1e-6:
+            dt = t_end - t
+        k1 = f(t, y)
+        if log is not None:
+            log.samples.append(Sample(t, y[0].copy(), f.last["direction"].copy(), f.last["throttle"],
+                                      max(burning) if burning else -1, f.last["thrust"]))
+        y_new, _ = _rk4(f, t, y, dt, k1)
+        # State events on trajectory 0, refined by regula falsi on the step length.
+        candidates = []
+        if mass_limited is not None:
+            target = status.remaining_kg[mass_limited]
+            m0 = y[0, 6]
+            g_fn = lambda yy: (m0 - yy[0, 6]) - target  # noqa: E731
+            if g_fn(y_new) >= 0:
+                candidates.append(("burnout", g_fn))
+        if status.fairing_attached:
+            g_fn = _fairing_function(config, t, y, f)
+            if g_fn is not None and g_fn(t + dt, y_new) >= 0:
+                candidates.append(("fairing", lambda yy, _g=g_fn: _g(None, yy)))
+        for event in stop_events:
+            g0 = event.function(t, y[0])
+            g1 = event.function(t + dt, y_new[0])
+            if g0 < 0 <= g1:
+                candidates.append((event.name, lambda yy, _e=event: _e.function(None, yy[0])))
+        if candidates:
+            best_dt, best_name = dt, None
+            for name, g_fn in candidates:
+                def g_of_dt(h, _g=g_fn):
+                    return _g(_rk4(f, t, y, h, k1)[0]) if h > 0 else _g(y)
+                h = _secant_root(g_of_dt, 0.0, dt, g_of_dt(0.0), g_of_dt(dt))
+                if h < best_dt or best_name is None:
+                    best_dt, best_name = h, name
+            y_new, _ = _rk4(f, t, y, best_dt, k1) if best_dt > 0 else (y, None)
+            _consume(status, burning, mass_limited, y, y_new, best_dt, t + best_dt)
+            return t + best_dt, y_new, best_name
+        _consume(status, burning, mass_limited, y, y_new, dt, t + dt)
+        t, y = t + dt, y_new
+    return t, y, None
+
+
 def _consume(status: VehicleStatus, burning, mass_limited, y_old, y_new, dt, t_new):
     """Book the propellant burnt over a step against the burning groups."""
     if not burning:
@@ -371,3 +431,103 @@ def _fairing_function(config: FlightConfig, t, y, f):
         flux = 0.5 * rho * (rel_x * rel_x + rel_y * rel_y + vz * vz) ** 1.5
         return config.fairing_heat_flux_w_m2 - flux
     return g_fn
+
+
+_EVENT_NAMES = {0: None, 1: "burnout", 2: "fairing"}  # ascent._compiled event codes
+_LOG_ROWS = 4096  # samples per compiled call while logging; a longer segment takes several calls
+
+
+class _CompiledFlight:
+    """The fixed inputs of one flight packed as float arrays for ascent._compiled (one per `fly`).
+
+    Columns are those named in ascent._compiled (groups, schedule, aero, steering parameters).
+    """
+
+    def __init__(self, groups: tuple[StageGroup, ...], config: FlightConfig, form, compiled):
+        self.compiled = compiled
+        self.groups = np.array([[g.thrust_vac_n, g.exit_area_m2, g.mass_flow_kg_s, g.min_throttle,
+                                 math.nan if g.max_acceleration_m_s2 is None else g.max_acceleration_m_s2]
+                                for g in groups], dtype=float).reshape(len(groups), 5)
+        # Throttle schedules padded with steps that never come (start = +inf).
+        width = max([1] + [len(g.throttle_schedule) for g in groups])
+        self.schedule = np.empty((len(groups), width, 2))
+        self.schedule[:, :, 0] = math.inf
+        self.schedule[:, :, 1] = 1.0
+        for i, g in enumerate(groups):
+            for k, (start, fraction) in enumerate(g.throttle_schedule):
+                self.schedule[i, k] = start, fraction
+        self.aero = np.array([config.drag_area_m2, 0.0, config.fairing_heat_flux_w_m2,
+                              math.nan if config.fairing_altitude_m is None else config.fairing_altitude_m,
+                              config.fairing_min_altitude_m], dtype=float)
+        mach, cd = (np.asarray(a, dtype=float).ravel() for a in config.cd_mach)
+        if len(mach) != len(cd) or len(mach) == 0:
+            raise InvalidInputError(f"expected Mach and Cd arrays of one length >= 1, got {len(mach)} and {len(cd)}",
+                                    field="cd_mach")
+        self.cd = np.array([mach, cd])
+        self.kind, self.steer, self.lt_params = form
+        self.edges, self.coef = compiled.ATMOSPHERE_EDGES_M, compiled.ATMOSPHERE_COEFFICIENTS
+        self.no_samples = np.empty((0, compiled.SAMPLE_COLUMNS))
+
+    @classmethod
+    def for_flight(cls, groups, config: FlightConfig, steering) -> "_CompiledFlight | None":
+        """The packed flight, or None when the compiled path does not know ``steering``."""
+        from . import _compiled  # numba loads on first use, not when the package is imported
+
+        form = _compiled.steering_form(steering)
+        return None if form is None else cls(groups, config, form, _compiled)
+
+    @staticmethod
+    def group_state(status: VehicleStatus) -> np.ndarray:
+        """(G, 3): burning (0/1), ignition time (NaN: not lit), remaining propellant (kg)."""
+        return np.array([(1.0 if b else 0.0, math.nan if s is None else s, r)
+                         for b, s, r in zip(status.burning, status.ignition_s, status.remaining_kg)],
+                        dtype=float).reshape(len(status.groups), 3)
+
+    def fly_segment(self, status: VehicleStatus, t: float, y: np.ndarray, t_end: float, step_s: float,
+                    burning: list[int], mass_limited: int | None, log: FlightLog | None):
+        """_fly_segment_numpy through ascent._compiled.fly_segment; ``y`` (C-contiguous, owned by
+        `fly`) is advanced in place and returned."""
+        group_state = self.group_state(status)
+        self.aero[1] = 1.0 if status.fairing_attached else 0.0
+        limited = -1 if mass_limited is None else mass_limited
+        while True:
+            if log is None:
+                samples = self.no_samples
+            else:
+                rows = min(max(int((t_end - t) / step_s) + 2, 1), _LOG_ROWS)
+                samples = np.empty((rows, self.compiled.SAMPLE_COLUMNS))
+            # Floats throughout: an int time or step would make numba compile a second version.
+            t, code, written = self.compiled.fly_segment(
+                float(t), float(t_end), float(step_s), y, group_state, limited, self.aero, self.cd, self.edges,
+                self.coef, self.groups, self.schedule, self.kind, self.steer, self.lt_params, samples, log is not None)
+            if log is not None:
+                stage = max(burning) if burning else -1
+                log.samples.extend(Sample(float(row[0]), row[1:13], row[13:16], float(row[16]), stage,
+                                          float(row[17])) for row in samples[:written])
+            if code != self.compiled.EVENT_LOG_FULL:
+                break
+        status.remaining_kg[:] = group_state[:, 2].tolist()
+        return t, y, _EVENT_NAMES[code]
+
+    def derivative(self, status: VehicleStatus):
+        """make_derivative's f(t, y) for the configuration ``status`` has now, compiled."""
+        group_state = self.group_state(status)
+        buffer = np.zeros(5)
+        last: dict[str, object] = {}
+        kernel = self.compiled.derivative_rows
+        args = (buffer, self.aero, self.cd, self.edges, self.coef, self.groups, self.schedule, group_state,
+                self.kind, self.steer, self.lt_params)
+
+        def f(t_s: float, y: np.ndarray) -> np.ndarray:
+            y = np.ascontiguousarray(y, dtype=float)
+            if y.ndim != 2 or y.shape[1] != STATE_SIZE:  # the kernel does not check its indices
+                raise InvalidInputError(f"expected states of shape (n, {STATE_SIZE}), got {y.shape}", field="y")
+            out = np.empty_like(y)
+            kernel(float(t_s), y, out, *args)
+            last["direction"] = buffer[0:3].copy()
+            last["throttle"] = float(buffer[3])
+            last["thrust"] = float(buffer[4])
+            return out
+
+        f.last = last  # type: ignore[attr-defined]
+        return f

@@ -7,6 +7,12 @@ the parameters, and the cut-off time or the payload, that put the vehicle at the
 target orbit in the target plane. Sensitivities come from extra rows of one batched flight, so a
 Newton step costs about one flight. Because the predictor is the flight model, re-solving during
 the burn changes nothing in a deterministic run; dispersed runs re-solve at each stage ignition.
+
+Two-burn ascents add a second guided burn, centred on the apogee of the transfer ellipse
+(``solve_apogee_burn``): an inertial attitude (pitch and yaw, in a basis frozen at apogee) and
+the cut-off time solved so that the burn ends level, with the speed that puts the other apsis at
+the target's, in the target inclination. Where it ends (the radius) is set by the caller through
+the transfer orbit (ascent.service).
 """
 
 from __future__ import annotations
@@ -97,6 +103,8 @@ class VacuumSolution:
     cutoff_s: float | None
     residual: np.ndarray  # scaled, (5,)
     iterations: int
+    state: np.ndarray | None = None  # (12,) at cut-off, trajectory 0 of the converged flight
+    status: VehicleStatus | None = None  # bookkeeping at cut-off (engines still lit); copy before use
 
 
 def fly_guided(status: VehicleStatus, config: FlightConfig, t0_s: float, y0: np.ndarray,
@@ -138,7 +146,7 @@ def solve_cutoff(status: VehicleStatus, config: FlightConfig, t0_s: float, y0: n
         if best is None or norm < best[0]:
             best = (norm, x.copy(), e[0])
         if norm <= 1.0 and reason == "time":
-            return VacuumSolution(x[:4].copy(), float(x[4]), e[0], iteration)
+            return VacuumSolution(x[:4].copy(), float(x[4]), e[0], iteration, y[0].copy(), s)
         try:
             step = np.linalg.solve(jac, -e[0])
         except np.linalg.LinAlgError:
@@ -168,3 +176,134 @@ def _describe(e: np.ndarray) -> str:
 
 def circular_speed_m_s(radius_m: float) -> float:
     return math.sqrt(WGS84_GM_M3_S2 / radius_m)
+
+
+# --- the second burn of a two-burn ascent ------------------------------------------------------------
+
+# Apsis residual scales: 1 unit = 1 km of radius, 1 m/s of speed, 1 km of radius x inclination error.
+_APSIS_SCALE = np.array([1e-3, 1.0, 1.0, 1e-3])
+_APSIS_STEPS = np.array([1e-4, 1e-4])  # pitch a and yaw c of the apogee burn
+_APSIS_STEP_LIMITS = np.array([0.3, 0.2, 30.0])  # a, c, cut-off (s) per Newton step
+# Below this |cos u| (u: argument of latitude of the burn) a yaw hardly moves the inclination
+# (di = dv_normal cos u / v, Gauss's equation), so the plane is left as the first burn set it.
+_MIN_YAW_LEVER = 0.1
+
+
+@dataclass(frozen=True)
+class ApsisTarget:
+    """End of the second burn: at one apsis of the target orbit (``radius_m``), level, with the
+    speed that puts the other apsis at ``other_radius_m``, and the target inclination (rad, from
+    the launch-inertial equator, i.e. the true equator of date)."""
+
+    radius_m: float
+    other_radius_m: float
+    inclination_rad: float
+
+
+def apsis_speed_m_s(radius_m, other_radius_m):
+    """Speed at an apsis of radius r of the orbit whose other apsis is r_o (vis-viva):
+    sqrt(2 mu r_o / (r (r + r_o)))."""
+    return np.sqrt(2.0 * WGS84_GM_M3_S2 * other_radius_m / (radius_m * (radius_m + other_radius_m)))
+
+
+def apsis_residuals(y: np.ndarray, target: ApsisTarget) -> np.ndarray:
+    """Scaled residuals of state rows (n, >=6): radius, radial speed, horizontal speed less the
+    apsis speed at the radius reached (so that a miss in radius moves only this apsis), and the
+    inclination error times the target radius."""
+    r = y[:, 0:3]
+    v = y[:, 3:6]
+    rn = np.linalg.norm(r, axis=1)
+    radial_speed = np.einsum("ij,ij->i", r, v) / rn
+    horizontal_speed = np.sqrt(np.maximum(np.einsum("ij,ij->i", v, v) - radial_speed**2, 0.0))
+    h = np.cross(r, v)
+    inclination = np.arccos(np.clip(h[:, 2] / np.linalg.norm(h, axis=1), -1.0, 1.0))
+    out = np.column_stack([rn - target.radius_m, radial_speed,
+                           horizontal_speed - apsis_speed_m_s(rn, target.other_radius_m),
+                           (inclination - target.inclination_rad) * target.radius_m])
+    return out * _APSIS_SCALE
+
+
+@dataclass(frozen=True)
+class ApogeeBurn:
+    """A solved second burn: ignite at ignition_s, steer by ``steering``, cut off at cutoff_s."""
+
+    ignition_s: float
+    cutoff_s: float
+    steering: LinearTangentSteering  # params of shape (1, 4)
+    residual: np.ndarray  # scaled apsis residuals at cut-off, (4,); the radius is not solved for
+    steers_plane: bool  # False where the burn is too close to the poles of the orbit to turn it
+    iterations: int
+    state: np.ndarray  # (12,) at cut-off
+    status: VehicleStatus  # bookkeeping at cut-off (engine still lit); copy before use
+
+
+def solve_apogee_burn(status: VehicleStatus, config: FlightConfig, ignition_s: float, y0: np.ndarray,
+                      apsis_time_s: float, radial: np.ndarray, normal: np.ndarray, target: ApsisTarget,
+                      cutoff0_s: float, step_s: float, max_iterations: int = 20) -> ApogeeBurn:
+    """Attitude and cut-off time of a burn from ``ignition_s`` that ends level, at the apsis speed
+    of the target (see ApsisTarget), with the target inclination.
+
+    ``status`` has the engine already lit at ``ignition_s`` and is not changed; ``y0`` is the state
+    row (12,) there. The thrust holds the inertial direction t + a r + c h in the basis r =
+    ``radial`` (the apsis direction), h = ``normal`` (the orbit normal), t = h x r, so a = c = 0
+    is a burn along the velocity at the apsis. Unknowns: a (radial speed), c (inclination) and the
+    cut-off time (horizontal speed), by Newton with finite-difference rows and, for the cut-off
+    column, the state derivative at cut-off as in solve_cutoff. The radius at cut-off is not an
+    unknown here: it is where the burn happens, which the caller sets by choosing the transfer
+    orbit (ascent.service). Where the burn is within about 6 deg of the orbit's poles a yaw cannot
+    turn the plane (Gauss: di = dv_n cos u / v), and c stays 0. Raises SolverError when it does
+    not converge or the propellant runs out before cut-off.
+    """
+    radial = radial - np.dot(radial, normal) * normal
+    radial = radial / np.linalg.norm(radial)
+    downrange = np.cross(normal, radial)
+    node = np.cross([0.0, 0.0, 1.0], normal)
+    lever = abs(float(np.dot(radial, node / np.linalg.norm(node)))) if np.linalg.norm(node) > 1e-6 else 0.0
+    steers_plane = lever >= _MIN_YAW_LEVER
+    rows = [1, 2, 3] if steers_plane else [1, 2]
+    unknowns = [0, 1, 2] if steers_plane else [0, 2]  # of (a, c, cut-off)
+    x = np.array([0.0, 0.0, cutoff0_s])
+    best = None
+    for iteration in range(max_iterations):
+        p = np.zeros((3, 4))
+        p[:, 0] = x[0]
+        p[:, 2] = x[1]
+        p[1, 0] += _APSIS_STEPS[0]
+        p[2, 2] += _APSIS_STEPS[1]
+        steering = LinearTangentSteering(apsis_time_s, radial, downrange, normal, p)
+        s = status.copy()
+        t, y, reason = fly(s, config, steering, ignition_s, np.repeat(y0[None, :], 3, axis=0), x[2], step_s)
+        e = apsis_residuals(y, target)
+        jac = np.empty((4, 3))
+        jac[:, 0:2] = ((e[1:3] - e[0]) / _APSIS_STEPS[:, None]).T
+        deriv = make_derivative(s, config, steering)(t, y[0:1])
+        jac[:, 2] = (apsis_residuals(y[0:1] + 1e-3 * deriv, target)[0] - e[0]) / 1e-3
+        norm = float(np.max(np.abs(e[0, rows]) / _TOLERANCE[rows]))
+        if best is None or norm < best[0]:
+            best = (norm, e[0])
+        if reason != "time":
+            raise SolverError(f"the second burn runs out of propellant {x[2] - t:.1f} s before its cut-off; "
+                              f"residual {_describe_apsis(e[0])}")
+        if norm <= 1.0:
+            final = LinearTangentSteering(apsis_time_s, radial, downrange, normal, p[0:1].copy())
+            return ApogeeBurn(ignition_s, float(x[2]), final, e[0], steers_plane, iteration, y[0].copy(), s)
+        sub = jac[np.ix_(rows, unknowns)]
+        try:
+            step = np.linalg.solve(sub, -e[0, rows])
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(sub, -e[0, rows], rcond=None)[0]
+        full = np.zeros(3)
+        full[unknowns] = step
+        scale = float(np.max(np.abs(full) / _APSIS_STEP_LIMITS))
+        if scale > 1.0:
+            full /= scale
+        x = x + full
+        x[2] = max(x[2], ignition_s + 0.05)
+    raise SolverError(f"second-burn guidance did not converge in {max_iterations} iterations; best residual "
+                      f"{_describe_apsis(best[1])}")
+
+
+def _describe_apsis(e: np.ndarray) -> str:
+    e = e / _APSIS_SCALE
+    return (f"radius {e[0] / 1e3:+.3f} km, radial speed {e[1]:+.2f} m/s, horizontal speed {e[2]:+.2f} m/s, "
+            f"inclination x radius {e[3] / 1e3:+.3f} km")

@@ -254,3 +254,14 @@ def us1976_table(altitude_m):
     v = _TABLE_C0[i] + _TABLE_C1[i] * z[..., None]
     log_values = np.exp(v[..., 1:3])
     return v[..., 0], log_values[..., 0], log_values[..., 1], v[..., 3]
+
+
+def us1976_table_coefficients():
+    """The table behind `us1976_table`, for compiled code that interpolates it itself.
+
+    Returns (edges_m (N-2,), intercepts (N-1, 4), slopes (N-1, 4)): interval k covers altitudes z
+    with edges_m[k-1] < z <= edges_m[k] (the end intervals reach to -+infinity), and there the
+    columns (temperature_K, ln pressure_Pa, ln density_kg_m3, speed_of_sound_m_s) are
+    intercepts[k] + slopes[k] * z. Copies; the module's own arrays are not exposed.
+    """
+    return _TABLE_EDGES_M.copy(), _TABLE_C0.copy(), _TABLE_C1.copy()
