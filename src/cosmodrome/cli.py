@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_run)
     from .cli_imaging import add_eclipses_command, add_opportunities_command
     from .cli_observe import add_passes_command
+    from .cli_orbits import add_propagate_command, add_tle_fit_command
+    add_propagate_command(sub)
+    add_tle_fit_command(sub)
     add_passes_command(sub)
     add_opportunities_command(sub)
     add_eclipses_command(sub)

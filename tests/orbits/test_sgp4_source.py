@@ -85,6 +85,18 @@ def _time_grid_min(start, stop, step):
     return np.array(values)
 
 
+def _times_after_epoch(satrec, tsince_min):
+    """Times ``tsince_min`` minutes after the element-set epoch on SGP4's own time axis: whole UTC
+    days plus seconds/86400 of the day (gp.utc_day_split), which is how the TLE epoch and
+    testcpp.cpp count. Whole days go into the Julian date, so that no part loses precision (a
+    1280-day fraction would cost ~1e-8 s). Several spans here cross leap seconds (2005, 2008):
+    counted with ERFA's stretched day (seconds/86401) they would land up to 1 s off."""
+    whole, fraction = np.divmod(np.asarray(tsince_min, dtype=float) / 1440.0, 1.0)
+    fraction = satrec.jdsatepochF + fraction
+    carry = np.floor(fraction)
+    return Time.from_utc_jd(satrec.jdsatepoch + whole + carry, 0.0) + (fraction - carry) * 86400.0
+
+
 CASES = _read_verification_tles()
 REFERENCE = _read_tcppver()
 
@@ -100,10 +112,7 @@ def test_every_tcppver_line_is_reproduced_through_our_interface(index):
     satrec, start, stop, step = CASES[index]
     satnum = int(satrec.satnum)
     tsince = _time_grid_min(start, stop, step)
-    # Whole days go into the first part, so that ERFA's UTC -> TAI step keeps full precision
-    # (a 1280-day second part would cost ~1e-8 s).
-    whole, fraction = np.divmod(tsince / 1440.0, 1.0)
-    times = Time.from_utc_jd(satrec.jdsatepoch + whole, satrec.jdsatepochF + fraction)
+    times = _times_after_epoch(satrec, tsince)
     ephemeris = Sgp4Propagator([satrec]).propagate(times)
     reference = REFERENCE[index][1]
     status = ephemeris.status[0]
@@ -156,7 +165,7 @@ def test_single_time_and_protocol():
     propagator = Sgp4Propagator([satrec])
     assert isinstance(propagator, Propagator)
     assert propagator.frame == Frame.TEME
-    epoch = Time.from_utc_jd(satrec.jdsatepoch, satrec.jdsatepochF)
+    epoch = propagator.epochs[0]
     ephemeris = propagator.propagate(epoch)
     assert isinstance(ephemeris, Ephemeris)
     assert ephemeris.position_m.shape == (1, 1, 3)
@@ -181,7 +190,7 @@ class _Record:
 def test_records_keep_their_catalogue_numbers_even_beyond_what_a_satrec_holds():
     satrec = CASES[0][0]
     propagator = Sgp4Propagator([_Record(satrec, 1_234_567), _Record(satrec, 5)])
-    eph = propagator.propagate(Time.from_utc_jd(satrec.jdsatepoch, satrec.jdsatepochF))
+    eph = propagator.propagate(propagator.epochs[0])
     assert eph.satellite_ids.tolist() == [1_234_567, 5]
     np.testing.assert_array_equal(eph.satellite(1_234_567).position_m, eph.satellite(5).position_m)
 
@@ -193,3 +202,60 @@ def test_bad_records_are_refused_with_a_clear_message():
         Sgp4Propagator([])
     with pytest.raises(InvalidInputError, match="expected a cosmodrome.time.Time"):
         Sgp4Propagator([CASES[0][0]]).propagate(2451545.0)
+
+
+# --- leap seconds: the time axis of the requested times and of the element-set epoch agree -----------
+
+def _with_checksum(line: str) -> str:
+    from cosmodrome.io.tle import tle_checksum
+    return line[:68] + str(tle_checksum(line))
+
+
+# The ISS element set of CelesTrak's TLE format page (tests/io/data/gp_two_satellites.tle), moved to
+# epoch 2016 day 366.5: 12:00:00 UTC on 2016-12-31, a day that ends in a leap second (IERS Bulletin C 52).
+LEAP_DAY_LINE1 = _with_checksum("1 25544U 98067A   16366.50000000 -.00002182  00000-0 -11606-4 0  2920")
+LEAP_DAY_LINE2 = "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537"
+
+
+def _leap_day_propagators():
+    from cosmodrome.io.tle import parse_tle_lines
+    reference = Satrec.twoline2rv(LEAP_DAY_LINE1, LEAP_DAY_LINE2, WGS72)
+    ours = Sgp4Propagator([parse_tle_lines(LEAP_DAY_LINE1, LEAP_DAY_LINE2)])
+    return reference, ours
+
+
+def test_epoch_on_a_leap_second_day_is_read_and_propagated_on_one_time_axis():
+    # A TLE day fraction counts 86400-s days (twoline2rv: jdsatepochF = 0.5 here). At the epoch itself
+    # SGP4 must see tsince = 0. ERFA's stretched quasi-JD (seconds / 86401 on this day) would hand
+    # SGP4 a fraction of 0.49999 instead, 0.5 s early: 3.8 km along track. Tolerance 1 mm: our
+    # Time round trip leaves ~1e-11 s (0.1 um at 7.7 km/s).
+    reference, propagator = _leap_day_propagators()
+    assert reference.jdsatepochF == 0.5
+    epoch = Time.from_utc_iso("2016-12-31T12:00:00Z")
+    assert propagator.epochs[0].utc_iso() == "2016-12-31T12:00:00.000Z"
+    assert propagator.days_from_epoch(epoch)[0] == pytest.approx(0.0, abs=1e-15)
+    eph = propagator.propagate(epoch)
+    _, r_km, v_km_s = reference.sgp4_tsince(0.0)
+    np.testing.assert_allclose(eph.position_m[0, 0] / 1e3, r_km, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(eph.velocity_m_s[0, 0] / 1e3, v_km_s, rtol=0, atol=1e-9)
+
+
+def test_times_across_the_2016_leap_second_follow_the_tle_convention():
+    # SGP4 counts minutes since epoch in 86400-s days of UTC (sgp4's jday and twoline2rv): the leap second 2016-12-31T23:59:60 has no minutes of its own, so 23:59:60.x and 00:00:00.x
+    # of 2017-01-01 map to the same tsince, 720 + x/60 min after the 12:00 epoch. Expected states from
+    # sgp4's own sgp4_tsince; tolerance 1 mm as above.
+    reference, propagator = _leap_day_propagators()
+    texts = ["2016-12-31T23:59:59Z", "2016-12-31T23:59:60Z", "2016-12-31T23:59:60.5Z",
+             "2017-01-01T00:00:00Z", "2017-01-01T00:00:00.5Z", "2017-01-01T00:00:01Z"]
+    tsince_min = [720.0 - 1 / 60, 720.0, 720.0 + 0.5 / 60, 720.0, 720.0 + 0.5 / 60, 720.0 + 1 / 60]
+    times = Time.from_utc_iso(texts)
+    assert list(times.utc_iso(decimals=1))[1:3] == ["2016-12-31T23:59:60.0Z", "2016-12-31T23:59:60.5Z"]
+    eph = propagator.propagate(times)
+    assert eph.is_ok
+    for k, minutes in enumerate(tsince_min):
+        _, r_km, v_km_s = reference.sgp4_tsince(minutes)
+        np.testing.assert_allclose(eph.position_m[0, k] / 1e3, r_km, rtol=0, atol=1e-6, err_msg=texts[k])
+        np.testing.assert_allclose(eph.velocity_m_s[0, k] / 1e3, v_km_s, rtol=0, atol=1e-9, err_msg=texts[k])
+    np.testing.assert_allclose(eph.position_m[0, 2], eph.position_m[0, 4], rtol=0, atol=1e-3)
+    # The SI seconds between the samples are what Time says (the grid is still uniform in SI seconds).
+    np.testing.assert_allclose(np.diff(times.tai_mjd) * 86400.0, [1.0, 0.5, 0.5, 0.5, 0.5], atol=1e-6)

@@ -4,9 +4,14 @@ We trust the authority's numerics and wrap them thinly: ``sgp4.api.SatrecArray.s
 (Vallado's C++ SGP4, the code of Vallado et al. 2006, AIAA 2006-6753) propagates every satellite
 to every time. This module only
 
-- turns our Time into the two-part **UTC** Julian date SGP4 expects (element-set epochs are UTC;
-  SGP4 counts minutes from the epoch on that UTC Julian-date axis, ERFA's quasi-JD on leap-second
-  days);
+- turns our Time into the two-part **UTC** Julian date SGP4 expects, on the axis the element-set
+  epochs are read on: (Julian date of 0h UTC, seconds since then / 86400), ``gp.utc_day_split``.
+  A TLE's day fraction and CelesTrak's OMM EPOCH count 86400-s days (sgp4's ``twoline2rv`` and
+  ``jday``), so the requested times must be counted the same way: ERFA's quasi-JD (seconds / 86401
+  on a day that ends in a leap second) would put a time on such a day up to 1 s away from the epoch
+  it is measured from. Across a leap second this axis repeats one second, as the UTC of SGP4 users
+  always has: 23:59:60.5 and 00:00:00.5 of the next day give the same state (Skyfield 1.55 agrees
+  with us on both sides of the 2016 leap second; inside it, it runs half a second behind);
 - converts kilometres to metres, copies SGP4's error codes (1 to 6) into ``Status`` (same numbers),
   and puts NaN in every row with a non-zero code. SGP4 itself returns numbers with code 6
   (decayed); we blank them too, since a position inside the Earth is not a state;
@@ -32,6 +37,7 @@ from sgp4.api import Satrec, SatrecArray
 from ..errors import InvalidInputError
 from ..frames import Frame
 from ..time import Time
+from .gp import utc_day_split
 from .propagator import Ephemeris, Status, time_vector
 
 # States computed per SGP4 call. 1e6 states = 2 x 24 MB of km arrays from SGP4 per chunk.
@@ -80,49 +86,80 @@ class Sgp4Propagator:
 
     @property
     def epochs(self) -> Time:
-        """Epochs of the element sets (Time, n_sat), from each Satrec's two-part UTC Julian date."""
+        """Epochs of the element sets (Time, n_sat): each Satrec's 0h UTC Julian date plus its day
+        fraction read as seconds / 86400 (the TLE convention, see ``gp.utc_day_split``)."""
         jd = np.array([s.jdsatepoch for s in self._satrecs])
         fr = np.array([s.jdsatepochF for s in self._satrecs])
-        return Time.from_utc_jd(jd, fr)
+        return Time.from_utc_jd(jd, 0.0) + fr * 86400.0
 
     def days_from_epoch(self, times: Time) -> np.ndarray:
-        """Largest |time - epoch| in days for each satellite (n_sat,): to warn about stale element sets."""
+        """Largest |time - epoch| in days for each satellite (n_sat,): to warn about stale element sets.
+
+        |time - epoch| is convex in time, so only the earliest and the latest time are compared.
+        """
         times = time_vector(times)
-        epochs = self.epochs
-        t1, t2 = (np.asarray(x, dtype=float) for x in times.tai_jd)
-        e1, e2 = (np.asarray(x, dtype=float) for x in epochs.tai_jd)
+        offsets = times - times[0]
+        ends = times[np.array([int(np.argmin(offsets)), int(np.argmax(offsets))])]
+        t1, t2 = (np.asarray(x, dtype=float) for x in ends.tai_jd)
+        e1, e2 = (np.asarray(x, dtype=float) for x in self.epochs.tai_jd)
         days = (t1[None, :] - e1[:, None]) + (t2[None, :] - e2[:, None])
         return np.abs(days).max(axis=1)
 
     def propagate(self, times: Time) -> Ephemeris:
         """TEME states (m, m/s) of every satellite at ``times``; SGP4 errors as Status with NaN rows."""
         times = time_vector(times)
-        jd, fr = (np.ascontiguousarray(np.asarray(x, dtype=float)) for x in times.utc_jd)
+        jd, fr = sgp4_time_split(times)
         n_sat, n_time = len(self._satrecs), jd.shape[0]
         position = np.empty((n_sat, n_time, 3))
         velocity = np.empty((n_sat, n_time, 3))
         status = np.empty((n_sat, n_time), dtype=np.int8)
-        time_block = min(n_time, self._chunk_states)
-        sat_block = max(1, self._chunk_states // max(time_block, 1))
-        for s0 in range(0, n_sat, sat_block):
-            s1 = min(n_sat, s0 + sat_block)
+        self.fill_states(jd, fr, 0, n_sat, position, velocity, status)
+        return Ephemeris(self._ids, times, position, velocity, status, Frame.TEME)
+
+    def fill_states(self, jd, fr, first: int, stop: int, position_m, velocity_m_s, status) -> None:
+        """TEME states of satellites ``first`` to ``stop - 1``, written into the arrays given.
+
+        For callers that work through a catalogue in blocks (``cosmodrome.orbits.service``):
+        ``jd``, ``fr``: the SGP4 time axis of ``sgp4_time_split(times)`` (n_time,);
+        ``position_m``, ``velocity_m_s``: C-contiguous float64 (stop - first, n_time, 3), filled
+        with metres and m/s; ``status``: C-contiguous int8 (stop - first, n_time), filled with
+        SGP4's codes; rows with a non-zero code get NaN. Never raises halfway.
+        """
+        n_time = jd.shape[0]
+        time_block = max(1, min(n_time, self._chunk_states))
+        sat_block = max(1, self._chunk_states // time_block)
+        for s0 in range(first, stop, sat_block):
+            s1 = min(stop, s0 + sat_block)
+            rows = slice(s0 - first, s1 - first)
             array = SatrecArray(self._satrecs[s0:s1])
             if time_block == n_time and hasattr(array, "_sgp4"):
                 # All times in one block: the rows s0:s1 of our arrays are contiguous, so SGP4
                 # writes its km straight into them (the body of SatrecArray.sgp4 without its own
                 # allocation; measured ~1.3x faster than allocating and copying), then km -> m in place.
-                array._sgp4(jd, fr, status[s0:s1].view(np.uint8), position[s0:s1], velocity[s0:s1])
-                position[s0:s1] *= 1000.0
-                velocity[s0:s1] *= 1000.0
-                continue
-            for t0 in range(0, n_time, time_block):
-                t1 = min(n_time, t0 + time_block)
-                error, r_km, v_km_s = array.sgp4(jd[t0:t1], fr[t0:t1])
-                np.multiply(r_km, 1000.0, out=position[s0:s1, t0:t1])
-                np.multiply(v_km_s, 1000.0, out=velocity[s0:s1, t0:t1])
-                status[s0:s1, t0:t1] = error
-        bad = status != Status.OK
+                array._sgp4(jd, fr, status[rows].view(np.uint8), position_m[rows], velocity_m_s[rows])
+                position_m[rows] *= 1000.0
+                velocity_m_s[rows] *= 1000.0
+            else:
+                for t0 in range(0, n_time, time_block):
+                    t1 = min(n_time, t0 + time_block)
+                    error, r_km, v_km_s = array.sgp4(jd[t0:t1], fr[t0:t1])
+                    np.multiply(r_km, 1000.0, out=position_m[rows, t0:t1])
+                    np.multiply(v_km_s, 1000.0, out=velocity_m_s[rows, t0:t1])
+                    status[rows, t0:t1] = error
+        block = status[: stop - first]
+        bad = block != Status.OK
         if bad.any():
-            position[bad] = np.nan
-            velocity[bad] = np.nan
-        return Ephemeris(self._ids, times, position, velocity, status, Frame.TEME)
+            position_m[: stop - first][bad] = np.nan
+            velocity_m_s[: stop - first][bad] = np.nan
+
+
+def sgp4_time_split(times: Time):
+    """(jd, fr): contiguous float64 arrays (n_time,) of the SGP4 time axis of a 1-D Time.
+
+    ``jd`` is the Julian date of 0h UTC of each time's UTC date and ``fr`` the seconds since then
+    / 86400 (``gp.utc_day_split``), the convention of TLE and OMM epochs; inside a leap second
+    ``fr`` exceeds 1.
+    """
+    day0, fraction = utc_day_split(time_vector(times))
+    return (np.ascontiguousarray(np.atleast_1d(day0), dtype=float),
+            np.ascontiguousarray(np.atleast_1d(fraction), dtype=float))
