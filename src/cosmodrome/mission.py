@@ -3,7 +3,9 @@
 `run_mission` estimates the payload, flies the ascent, converts the insertion state to GCRS and
 (unless told not to) runs `analyse_orbit` on it: osculating and Brouwer mean elements, a numerical
 first day (and a second one to check the TLE against), the ground track, the orbit lifetime, and a
-TLE fitted to the first day. The result records hold numbers only; `cosmodrome.report` writes them.
+TLE fitted to the first day. Then `observe_orbit` follows that TLE over the places the mission file
+names: passes over its ground stations, imaging opportunities of its targets, and the eclipse
+seasons. The result records hold numbers only; `cosmodrome.report` writes them.
 
 Progress: ``progress(step)`` is called with each name of `RUN_STEPS` as that step starts (the
 previous step is then done), so that a caller can size a progress bar from `RUN_STEPS` alone.
@@ -12,8 +14,9 @@ previous step is then done), so that a caller can size a progress bar from `RUN_
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -21,7 +24,7 @@ from .ascent.service import PayloadEstimate, estimate_payload, simulate_ascent
 from .earth.density import DensityModel, SpaceWeather
 from .errors import InvalidInputError, SolverError
 from .frames import gcrs_to_itrs, itrs_to_geodetic, launch_inertial_to_gcrs
-from .io.mission import Mission, SpacecraftSpec
+from .io.mission import DEFAULT_ECLIPSE_DAYS, DEFAULT_PASS_DAYS, Mission, SpacecraftSpec
 from .orbits.j2_secular import osculating_to_mean_elements
 from .orbits.lifetime import OrbitLifetime, predict_lifetime
 from .orbits.numerical import ForceModel, NumericalPropagator, Spacecraft
@@ -32,7 +35,15 @@ from .sites import find_site
 from .time import Time
 from .vehicles.catalogue import load_vehicle
 
-RUN_STEPS: tuple[str, ...] = ("payload estimate", "ascent", "orbit propagation", "orbit lifetime", "TLE fit")
+if TYPE_CHECKING:  # observe/ is imported when the observation runs (it loads pandas and numba)
+    import pandas as pd
+
+    from .observe.ground import GroundSite
+    from .observe.sensors import Sensor
+    from .orbits.gp import MeanElementsGP
+
+RUN_STEPS: tuple[str, ...] = ("payload estimate", "ascent", "orbit propagation", "orbit lifetime", "TLE fit",
+                              "passes and imaging", "eclipse seasons")
 """The steps of `run_mission` with the orbit analysis, in order: the names passed to ``progress``."""
 
 ORBIT_DAY_S = 86400.0
@@ -106,6 +117,37 @@ class OrbitAnalysis:
     tle_error: str | None
 
 
+@dataclass(frozen=True, eq=False)
+class Observation:
+    """The satellite seen from the ground: passes, imaging opportunities, eclipse seasons (`observe_orbit`).
+
+    - ``elements``: the SGP4 mean elements followed (the fitted TLE's, at the full precision of the
+      OMM), or None with ``error`` saying why nothing was computed.
+    - ``start``: the start of every window (the insertion epoch); ``pass_duration_s`` for passes and
+      opportunities, ``eclipse_duration_s`` for the seasons (SI seconds), each cut at ``reentry``
+      when that comes first (None otherwise): SGP4 would carry a decayed satellite on.
+    - ``stations``, ``targets`` (`observe.ground.GroundSite`) and ``sensor`` (`observe.sensors.Sensor`
+      or None), as the mission file gave them.
+    - ``passes``: `observe.passes.find_passes` over the stations (columns ``PASS_COLUMNS``), None
+      without stations; ``opportunities``: `observe.opportunities.find_imaging_opportunities` of the
+      targets (``IMAGING_COLUMNS``), None without targets; ``seasons``:
+      `observe.eclipses.eclipse_seasons` (``SEASON_COLUMNS``, one row per orbit), None with ``error``.
+    """
+
+    elements: MeanElementsGP | None
+    start: Time
+    pass_duration_s: float
+    eclipse_duration_s: float
+    stations: tuple[GroundSite, ...]
+    targets: tuple[GroundSite, ...]
+    sensor: Sensor | None
+    passes: pd.DataFrame | None
+    opportunities: pd.DataFrame | None
+    seasons: pd.DataFrame | None
+    error: str | None = None
+    reentry: Time | None = None
+
+
 @dataclass(frozen=True)
 class MissionResult:
     mission: Mission
@@ -115,6 +157,7 @@ class MissionResult:
     ascent: object  # AscentResult flown with the mission's payload (or the quoted capability)
     insertion: InsertionState
     orbit: OrbitAnalysis | None = None  # None when run_mission(..., analyse=False)
+    observation: Observation | None = None  # None when run_mission(..., analyse=False)
 
 
 def default_drag_area_m2(mass_kg: float) -> float:
@@ -247,6 +290,75 @@ def analyse_orbit(state: StateVector, spacecraft: Spacecraft, *, name: str | Non
         tle_error=tle_error)
 
 
+def observe_orbit(elements: MeanElementsGP | None, start: Time, *, stations: tuple = (), targets: tuple = (),
+                  sensor: Sensor | None = None, pass_days: float = DEFAULT_PASS_DAYS,
+                  eclipse_days: float = DEFAULT_ECLIPSE_DAYS, until: Time | None = None,
+                  error: str | None = None, progress: Callable[[str], None] | None = None) -> Observation:
+    """Passes over ``stations``, imaging opportunities of ``targets`` and eclipse seasons of a satellite.
+
+    ``elements``: SGP4 mean elements (`orbits.gp.MeanElementsGP`; in `run_mission` the TLE fitted to
+    the numerical first day), or None with ``error`` (why there are none: the record then holds no
+    tables). ``start``: start of every window (scalar Time). ``stations``, ``targets``: GroundSite
+    records (masks on each); ``sensor``: needed when there are targets. ``pass_days``: window of
+    passes and opportunities, ``eclipse_days``: window of the eclipse seasons (days of 86,400 SI s).
+    ``until``: the predicted re-entry, if any: both windows end there when it comes first (SGP4's
+    own drag, fitted to a day or less, may keep such a satellite up long after).
+    ``progress`` is called with "passes and imaging" and "eclipse seasons" as each starts.
+
+    Models: `observe.passes.find_passes` (geometric elevation from the WGS-84 normal, no pass of
+    10 s or more missed), `observe.opportunities.find_imaging_opportunities` (off-nadir angle, Sun
+    elevation at the target, GSD), `observe.eclipses.eclipse_seasons` (conical shadow, WGS-84
+    oblate Earth; share of each orbit in umbra and penumbra, beta angle). All on SGP4.
+
+    The seasons run SGP4 for months from its epoch; the per-eclipse times drift (which is why the
+    `StaleElementsWarning` of that search is not passed on: the report says it instead), while the
+    shadow share and beta angle follow the orbit plane, whose precession SGP4 carries.
+    Raises InvalidInputError for targets without a sensor or a non-positive window.
+    """
+    step = progress or (lambda _message: None)
+    stations, targets = tuple(stations), tuple(targets)
+    if targets and sensor is None:
+        raise InvalidInputError("imaging targets need a sensor (its field of view)", field="sensor")
+    for name, days in (("pass_days", pass_days), ("eclipse_days", eclipse_days)):
+        if not days > 0:
+            raise InvalidInputError(f"expected a positive number of days, got {days!r}", field=name)
+    pass_s, eclipse_s = float(pass_days) * ORBIT_DAY_S, float(eclipse_days) * ORBIT_DAY_S
+    reentry = None
+    if until is not None and until - start < max(pass_s, eclipse_s):
+        reentry = until
+        pass_s, eclipse_s = (min(span, until - start) for span in (pass_s, eclipse_s))
+    step("passes and imaging")
+    if elements is None or not pass_s > 0.0:
+        step("eclipse seasons")
+        if elements is not None:
+            error = f"the satellite re-enters at {until.utc_iso(decimals=0)}, before anything can be seen"
+        return Observation(None, start, pass_s, eclipse_s, stations, targets, sensor, None, None, None,
+                           error or "no SGP4 elements to follow", reentry)
+    from .observe.eclipses import StaleElementsWarning, eclipse_seasons
+    from .observe.opportunities import find_imaging_opportunities
+    from .observe.passes import find_passes
+
+    satellites = [elements]
+    passes = find_passes(satellites, list(stations), start, pass_s) if stations else None
+    opportunities = (find_imaging_opportunities(satellites, list(targets), start, pass_s, sensor)
+                     if targets else None)
+    step("eclipse seasons")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleElementsWarning)
+        seasons = eclipse_seasons(satellites, start, eclipse_s)
+    return Observation(elements, start, pass_s, eclipse_s, stations, targets, sensor, passes, opportunities,
+                       seasons, reentry=reentry)
+
+
+def _predicted_reentry(orbit: OrbitAnalysis) -> Time | None:
+    """The re-entry of the numerical propagation (within two days), else the lifetime's decay, else None."""
+    if orbit.reentry_epoch is not None:
+        return orbit.reentry_epoch
+    if orbit.lifetime is not None and orbit.lifetime.decay_epoch is not None:
+        return orbit.lifetime.decay_epoch
+    return None
+
+
 def _record_name(mission_name: str) -> str:
     # The OMM OBJECT_NAME: printable text on one line. (A 3LE name line would be cut to 24 columns by
     # most readers; the report prints the two TLE lines without one.)
@@ -259,7 +371,8 @@ def run_mission(mission: Mission, progress: Callable[[str], None] | None = None,
     and (``analyse``, default True) follow the satellite in orbit (`analyse_orbit`).
 
     ``progress`` is called with each name of `RUN_STEPS` as that step starts (without the orbit
-    analysis, only the first two).
+    analysis, only the first two). With it, `observe_orbit` follows the fitted TLE from the insertion
+    epoch over the mission's ground stations and targets, and through its eclipse seasons.
     """
     step = progress or (lambda _message: None)
     site = find_site(mission.site_id)
@@ -285,8 +398,15 @@ def run_mission(mission: Mission, progress: Callable[[str], None] | None = None,
                                     field=error.field) from None
         orbit = analyse_orbit(insertion.state_vector, spacecraft, name=_record_name(mission.name),
                               spacecraft_defaults=defaults, progress=step)
+        fit = orbit.tle_fit
+        observation = observe_orbit(
+            None if fit is None else fit.elements, orbit.state.epoch, stations=mission.ground_stations,
+            targets=mission.targets, sensor=mission.sensor, pass_days=mission.pass_days,
+            eclipse_days=mission.eclipse_days, until=_predicted_reentry(orbit), progress=step,
+            error=None if fit is not None else f"no TLE was fitted ({orbit.tle_error})")
+        return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit, observation)
     return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit)
 
 
-__all__ = ["RUN_STEPS", "InsertionState", "MissionResult", "OrbitAnalysis", "analyse_orbit",
-           "default_drag_area_m2", "resolve_spacecraft", "run_mission"]
+__all__ = ["RUN_STEPS", "InsertionState", "MissionResult", "Observation", "OrbitAnalysis", "analyse_orbit",
+           "default_drag_area_m2", "observe_orbit", "resolve_spacecraft", "run_mission"]

@@ -119,3 +119,64 @@ def orbit_run(tmp_path_factory):
     summary = json.loads((out / "summary.json").read_text())
     html = (out / "report.html").read_text(encoding="utf-8")
     return summary, html, out
+
+
+# --- one real `cosmodrome run` with ground stations, targets and a sensor (passes section tests) ---------
+
+# The orbit-section mission with the places of the "Passes and imaging" part: the launch site as a
+# station (spaceport = ...), a high-latitude station, two targets and an optical camera; shorter
+# windows than the defaults (2 days of passes, 10 of eclipses) keep the run quick.
+PASSES_PLACES_TOML = """\
+[[ground_stations]]
+name = "Vostochny"
+spaceport = "vostochny"
+min_elevation_deg = 5
+[[ground_stations]]
+name = "Svalbard"
+latitude_deg = 78.2297
+longitude_deg = 15.4077
+altitude_m = 500
+min_elevation_deg = 5
+[[targets]]
+name = "Moscow"
+latitude_deg = 55.7520
+longitude_deg = 37.6175
+altitude_m = 150
+[[targets]]
+name = "Olkhon"
+latitude_deg = 53.15
+longitude_deg = 107.35
+altitude_m = 456
+[sensor]
+off_nadir_max_deg = 30
+min_sun_elevation_deg = 10
+pixel_pitch_um = 5.5
+focal_length_mm = 1200
+[observation]
+pass_days = 2
+eclipse_days = 10
+"""
+PASSES_MISSION_TOML = ORBIT_MISSION_TOML + PASSES_PLACES_TOML
+
+
+@pytest.fixture(scope="session")
+def passes_run(tmp_path_factory):
+    """(summary dict, report HTML text, mission file) of `cosmodrome run` on PASSES_MISSION_TOML."""
+    import json
+
+    from cosmodrome.cli import run
+
+    folder = tmp_path_factory.mktemp("passes_run")
+    mission = folder / "mission.toml"
+    mission.write_text(PASSES_MISSION_TOML)
+    out = folder / "out"
+    assert run(["run", str(mission), "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    return summary, html, mission
+
+
+@pytest.fixture(scope="session")
+def mission_texts() -> dict[str, str]:
+    """The mission files of the two runs above as text: {"orbit": ..., "passes": ...}."""
+    return {"orbit": ORBIT_MISSION_TOML, "passes": PASSES_MISSION_TOML}

@@ -17,6 +17,24 @@ Format (docs/mission-format.md)::
     mass_kg = 1500                  # default: the separated payload mass
     area_m2 = 12.0                  # mean drag area; default: derived from the mass (mission-format.md)
     drag_coefficient = 2.2          # default 2.2
+    [[ground_stations]]             # optional, any number: passes over them (report section)
+    name = "Svalbard"
+    latitude_deg = 78.23            # or spaceport = "vostochny" instead of the coordinates
+    longitude_deg = 15.39
+    altitude_m = 500                # optional, default 0
+    min_elevation_deg = 5           # optional, default 0
+    [[targets]]                     # optional, any number: imaging opportunities (needs [sensor])
+    name = "Moscow"
+    latitude_deg = 55.75
+    longitude_deg = 37.62
+    [sensor]                        # one of off_nadir_max_deg, nadir_cone_deg, swath_km
+    off_nadir_max_deg = 30
+    min_sun_elevation_deg = 10      # optional: optical imaging
+    pixel_pitch_um = 5.5            # optional, with focal_length_mm: ground sample distance
+    focal_length_mm = 1200
+    [observation]                   # optional
+    pass_days = 3                   # passes and imaging opportunities from insertion (default 3)
+    eclipse_days = 90               # eclipse seasons and beta angle from insertion (default 90)
 """
 
 from __future__ import annotations
@@ -26,16 +44,38 @@ import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..ascent.target import TargetOrbit
 from ..errors import InvalidInputError
 
-_TOP = {"name", "site", "vehicle", "launch_utc", "orbit", "payload", "spacecraft", "notes"}
+if TYPE_CHECKING:  # the records are imported when a file has stations or targets (observe loads numba)
+    from ..observe.ground import GroundSite
+    from ..observe.sensors import Sensor
+
+_TOP = {"name", "site", "vehicle", "launch_utc", "orbit", "payload", "spacecraft", "notes",
+        "ground_stations", "targets", "sensor", "observation"}
 _ORBIT = {"altitude_km", "apogee_km", "inclination_deg", "sun_synchronous", "allow_dogleg"}
 _PAYLOAD = {"mass_kg"}
 _SPACECRAFT = {"mass_kg", "area_m2", "drag_coefficient"}
 # A drag coefficient beyond this is a typing slip (2.0-2.5 is usual for satellites in free molecular flow).
 _MAX_DRAG_COEFFICIENT = 10.0
+_STATION_PLACE = {"latitude_deg", "longitude_deg", "altitude_m"}
+_STATION = {"name", "spaceport", "min_elevation_deg"} | _STATION_PLACE
+_TARGET = {"name"} | _STATION_PLACE
+_SENSOR_VIEW = ("off_nadir_max_deg", "nadir_cone_deg", "swath_km")
+_SENSOR = {*_SENSOR_VIEW, "min_sun_elevation_deg", "min_target_elevation_deg", "pixel_pitch_um", "focal_length_mm"}
+_OBSERVATION = {"pass_days", "eclipse_days"}
+DEFAULT_PASS_DAYS = 3.0
+"""Days from insertion searched for passes and imaging opportunities when ``[observation]`` gives none."""
+DEFAULT_ECLIPSE_DAYS = 90.0
+"""Days from insertion covered by the eclipse seasons when ``[observation]`` gives none."""
+# Beyond these the fitted TLE (SGP4) is carried too far from its epoch to time anything (passes,
+# kilometres a day of along-track error) or to hold the orbit plane (eclipses, a year).
+_MAX_PASS_DAYS = 30.0
+_MAX_ECLIPSE_DAYS = 366.0
+_LOWEST_ALTITUDE_M = -500.0   # as cosmodrome.observe.ground: the Dead Sea shore is about -430 m
+_HIGHEST_ALTITUDE_M = 9000.0  # Everest is 8,849 m
 
 
 @dataclass(frozen=True)
@@ -62,6 +102,13 @@ class Mission:
     payload_kg: float | None
     source: str
     spacecraft: SpacecraftSpec = SpacecraftSpec()
+    # The places the mission cares about (report section "Passes and imaging"): ground stations
+    # (passes), imaging targets and the sensor that images them, and how far to look ahead.
+    ground_stations: tuple[GroundSite, ...] = ()
+    targets: tuple[GroundSite, ...] = ()
+    sensor: Sensor | None = None
+    pass_days: float = DEFAULT_PASS_DAYS
+    eclipse_days: float = DEFAULT_ECLIPSE_DAYS
 
 
 def _unknown(table: dict, allowed: set, source: str, prefix: str) -> None:
@@ -173,7 +220,16 @@ def load_mission(path: str | Path) -> Mission:
         raise InvalidInputError("a payload of 0 kg leaves no satellite to follow in orbit: give a positive "
                                 "payload.mass_kg, or the satellite's mass as spacecraft.mass_kg",
                                 source=source, field="payload.mass_kg")
-    return Mission(name, site_id, vehicle_ref, launch_utc, target, allow_dogleg, mass, source, spacecraft)
+    stations = _places(raw, "ground_stations", source)
+    targets = _places(raw, "targets", source)
+    sensor = _sensor(raw, source)
+    if targets and sensor is None:
+        raise InvalidInputError("the file names imaging targets but no [sensor] table: give one with "
+                                "off_nadir_max_deg (or nadir_cone_deg or swath_km)", source=source, field="sensor")
+    pass_days, eclipse_days = _observation(raw, source)
+    return Mission(name, site_id, vehicle_ref, launch_utc, target, allow_dogleg, mass, source, spacecraft,
+                   ground_stations=stations, targets=targets, sensor=sensor, pass_days=pass_days,
+                   eclipse_days=eclipse_days)
 
 
 def _spacecraft(raw: dict, source: str) -> SpacecraftSpec:
@@ -187,3 +243,160 @@ def _spacecraft(raw: dict, source: str) -> SpacecraftSpec:
         area_m2=_number(table, "area_m2", source, "spacecraft.", required=False, positive=True),
         drag_coefficient=_number(table, "drag_coefficient", source, "spacecraft.", required=False, positive=True,
                                  maximum=_MAX_DRAG_COEFFICIENT))
+
+
+# --- the places the mission cares about ----------------------------------------------------------
+
+def _ranged(table: dict, key: str, source: str, prefix: str, low: float, high: float, unit: str, *,
+            default: float | None = None, open_low: bool = False, open_high: bool = False,
+            what: str = "") -> float | None:
+    """A number in [low, high] (an end excluded when ``open_*``), or ``default`` when absent."""
+    field = prefix + key
+    if key not in table:
+        return default
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInputError(f"expected a number in {unit}, got {value!r}{what}", source=source, field=field)
+    if (value <= low if open_low else value < low) or (value >= high if open_high else value > high):
+        if open_low or open_high:
+            span = f"a value {'>' if open_low else '>='} {low:g} and {'<' if open_high else '<='} {high:g}"
+        else:
+            span = f"{low:g}..{high:g}"
+        raise InvalidInputError(f"expected {span} {unit}, got {value:g}{what}", source=source, field=field)
+    return float(value)
+
+
+def _array_of_tables(raw: dict, key: str, source: str) -> list:
+    value = raw.get(key, [])
+    if isinstance(value, dict):
+        raise InvalidInputError(f"expected an array of tables: write [[{key}]] (double brackets) before each one",
+                                source=source, field=key)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidInputError(f"expected [[{key}]] tables, got {value!r}", source=source, field=key)
+    return value
+
+
+def _places(raw: dict, key: str, source: str) -> tuple:
+    """The ``[[ground_stations]]`` or ``[[targets]]`` as GroundSite records, in file order.
+
+    Fields are named ``key[i].field`` with i counted from 0 in file order. A station may give
+    ``spaceport = "id"`` (a site of `cosmodrome sites`) instead of its coordinates.
+    """
+    tables = _array_of_tables(raw, key, source)
+    if not tables:
+        return ()
+    from ..observe.ground import GroundSite
+    from ..sites import find_site
+
+    is_station = key == "ground_stations"
+    places, seen = [], {}
+    for index, table in enumerate(tables):
+        prefix = f"{key}[{index}]."
+        _unknown(table, _STATION if is_station else _TARGET, source, prefix)
+        name = table.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise InvalidInputError(f"expected a non-empty string, got {name!r}", source=source, field=prefix + "name")
+        what = f" ({'station' if is_station else 'target'} {name.strip()!r})" if name else ""
+        spaceport = table.get("spaceport") if is_station else None
+        if spaceport is not None:
+            if not isinstance(spaceport, str) or not spaceport.strip():
+                raise InvalidInputError(f"expected a spaceport id of `cosmodrome sites`, got {spaceport!r}",
+                                        source=source, field=prefix + "spaceport")
+            given = sorted(_STATION_PLACE & set(table))
+            if given:
+                raise InvalidInputError(f"give either spaceport or coordinates, not both (got spaceport and "
+                                        f"{', '.join(given)})", source=source, field=prefix + given[0])
+            try:
+                site = find_site(spaceport)
+            except InvalidInputError as error:
+                raise InvalidInputError(str(error).split(": ", 1)[-1], source=source,
+                                        field=prefix + "spaceport") from None
+            latitude, longitude, altitude = site.latitude_deg, site.longitude_deg, site.altitude_m
+            name = name or site.name
+        else:
+            if name is None:
+                raise InvalidInputError("missing required field (a non-empty string)", source=source,
+                                        field=prefix + "name")
+            for required in ("latitude_deg", "longitude_deg"):
+                if required not in table:
+                    hint = " (or spaceport = \"id\")" if is_station else ""
+                    raise InvalidInputError(f"missing required field (a number in deg){hint}{what}", source=source,
+                                            field=prefix + required)
+            latitude = _ranged(table, "latitude_deg", source, prefix, -90.0, 90.0, "deg", what=what)
+            longitude = _ranged(table, "longitude_deg", source, prefix, -180.0, 360.0, "deg (east positive)",
+                                what=what)
+            altitude = _ranged(table, "altitude_m", source, prefix, _LOWEST_ALTITUDE_M, _HIGHEST_ALTITUDE_M,
+                               "m above the WGS-84 ellipsoid", default=0.0, what=what)
+        mask = _ranged(table, "min_elevation_deg", source, prefix, -90.0, 90.0, "deg", default=0.0, what=what)
+        name = name.strip()
+        if name in seen:
+            raise InvalidInputError(f"duplicate name {name!r} (also {key}[{seen[name]}]): the report tells "
+                                    "places apart by name", source=source, field=prefix + "name")
+        seen[name] = index
+        try:
+            places.append(GroundSite(name, latitude, longitude, altitude, min_elevation_deg=mask,
+                                     source=f"{source}, {key}[{index}]"))
+        except InvalidInputError as error:  # the reader's checks above should leave nothing for these
+            raise InvalidInputError(str(error).split(": ", 1)[-1], source=source,
+                                    field=prefix + (error.field or "name")) from None
+    return tuple(places)
+
+
+# Sensor record fields back to the names of the [sensor] table, for the record's own errors.
+_SENSOR_FIELDS = {"nadir_cone_half_angle_deg": "nadir_cone_deg", "swath_width_m": "swath_km",
+                  "pixel_pitch_m": "pixel_pitch_um", "focal_length_m": "focal_length_mm"}
+
+
+def _sensor(raw: dict, source: str) -> Sensor | None:
+    """The ``[sensor]`` table as a Sensor (km, um and mm converted to m here), or None without one."""
+    if "sensor" not in raw:
+        return None
+    table = raw["sensor"]
+    if not isinstance(table, dict):
+        raise InvalidInputError("expected a [sensor] table (off_nadir_max_deg, nadir_cone_deg or swath_km, ...)",
+                                source=source, field="sensor")
+    prefix = "sensor."
+    _unknown(table, _SENSOR, source, prefix)
+    given = [key for key in _SENSOR_VIEW if key in table]
+    if len(given) != 1:
+        raise InvalidInputError("give exactly one field of view: off_nadir_max_deg, nadir_cone_deg or swath_km"
+                                f" (got {', '.join(given) if given else 'none'})", source=source,
+                                field=prefix + (given[1] if given else "off_nadir_max_deg"))
+    off_nadir = _ranged(table, "off_nadir_max_deg", source, prefix, 0.0, 90.0, "deg", open_high=True)
+    cone = _ranged(table, "nadir_cone_deg", source, prefix, 0.0, 90.0, "deg", open_low=True, open_high=True)
+    swath_km = _number(table, "swath_km", source, prefix, required=False, positive=True)
+    sun = _ranged(table, "min_sun_elevation_deg", source, prefix, -90.0, 90.0, "deg")
+    elevation = _ranged(table, "min_target_elevation_deg", source, prefix, 0.0, 90.0, "deg", default=0.0,
+                        open_high=True)
+    pitch_um = _number(table, "pixel_pitch_um", source, prefix, required=False, positive=True)
+    focal_mm = _number(table, "focal_length_mm", source, prefix, required=False, positive=True)
+    if (pitch_um is None) != (focal_mm is None):
+        raise InvalidInputError("give both pixel_pitch_um and focal_length_mm (for the ground sample distance), "
+                                "or neither", source=source,
+                                field=prefix + ("pixel_pitch_um" if pitch_um is None else "focal_length_mm"))
+    from ..observe.sensors import Sensor
+
+    try:
+        return Sensor(nadir_cone_half_angle_deg=cone, off_nadir_max_deg=off_nadir,
+                      swath_width_m=None if swath_km is None else swath_km * 1e3,
+                      min_target_elevation_deg=elevation, min_sun_elevation_deg=sun,
+                      pixel_pitch_m=None if pitch_um is None else pitch_um * 1e-6,
+                      focal_length_m=None if focal_mm is None else focal_mm * 1e-3)
+    except InvalidInputError as error:  # the checks above should leave nothing for the record's own
+        field = _SENSOR_FIELDS.get(error.field, error.field or "sensor")
+        raise InvalidInputError(str(error).split(": ", 1)[-1], source=source, field=prefix + field) from None
+
+
+def _observation(raw: dict, source: str) -> tuple[float, float]:
+    """(pass_days, eclipse_days) of the optional ``[observation]`` table, defaults filled in."""
+    table = raw.get("observation", {})
+    if not isinstance(table, dict):
+        raise InvalidInputError("expected an [observation] table (pass_days, eclipse_days)", source=source,
+                                field="observation")
+    prefix = "observation."
+    _unknown(table, _OBSERVATION, source, prefix)
+    pass_days = _ranged(table, "pass_days", source, prefix, 0.0, _MAX_PASS_DAYS, "days", open_low=True,
+                        default=DEFAULT_PASS_DAYS)
+    eclipse_days = _ranged(table, "eclipse_days", source, prefix, 0.0, _MAX_ECLIPSE_DAYS, "days", open_low=True,
+                           default=DEFAULT_ECLIPSE_DAYS)
+    return pass_days, eclipse_days

@@ -8,13 +8,15 @@ from pathlib import Path
 from ..mission import ORBIT_STEP_S
 from .html import ReportSection, Table, ascent_section, write_report
 from .orbit_section import orbit_sections, orbit_texts
-from .summary import ascent_dict, estimate_dict, orbit_analysis_dict
+from .passes_section import passes_section
+from .summary import ascent_dict, eclipses_dict, estimate_dict, opportunities_dict, orbit_analysis_dict, passes_dict
 
 
 def mission_summary(result, texts: tuple | None = None) -> dict:
     """The contents of summary.json. ``texts``: (TLE lines, OMM KVN) from ``orbit_texts`` when the
     caller prints them too; formatted here otherwise. The ``orbit`` key is present when the run
-    analysed the orbit (``result.orbit`` is not None)."""
+    analysed the orbit (``result.orbit`` is not None); ``passes``, ``opportunities`` and ``eclipses``
+    when it followed the satellite over the mission's places (``result.observation``)."""
     m = result.mission
     ins = result.insertion
     summary = {
@@ -35,6 +37,11 @@ def mission_summary(result, texts: tuple | None = None) -> dict:
         tle_lines, omm_kvn = texts if texts is not None else orbit_texts(result.orbit)
         summary["orbit"] = orbit_analysis_dict(result.orbit, tle_lines=tle_lines, omm_kvn=omm_kvn,
                                                track_step_s=ORBIT_STEP_S)
+    observation = getattr(result, "observation", None)
+    if observation is not None:
+        summary["passes"] = passes_dict(observation)
+        summary["opportunities"] = opportunities_dict(observation)
+        summary["eclipses"] = eclipses_dict(observation)
     return summary
 
 
@@ -71,5 +78,8 @@ def write_mission_outputs(result, out_dir) -> list[Path]:
     sections = [overview, ascent_section(result.ascent)]
     if result.orbit is not None:
         sections += orbit_sections(result, summary["orbit"])
+    if "passes" in summary:
+        sections.append(passes_section(result.observation, summary["passes"], summary["opportunities"],
+                                       summary["eclipses"], tle=summary.get("orbit", {}).get("tle")))
     report_path = write_report(out / "report.html", m.name, sections)
     return [summary_path, Path(report_path)]

@@ -224,3 +224,178 @@ def _tle_dict(analysis, tle_lines, omm_kvn) -> dict:
         "omm_next_day_rms_m": None if fit.beyond_span is None else _round(fit.beyond_span.rms_m, 2),
         "error": None,
     }
+
+
+# --- passes, imaging opportunities and eclipse seasons of `cosmodrome run` ---------------------------
+
+def _satellite_dict(observation) -> dict:
+    elements = observation.elements
+    if elements is None:
+        return {"source": None, "catalogue_number": None, "epoch_utc": None}
+    return {"source": "the TLE fitted to the numerical first day, propagated with SGP4 (elements at the full "
+                      "precision of the OMM)",
+            "catalogue_number": int(elements.catalogue_number), "epoch_utc": _iso(elements.epoch)}
+
+
+def _window_dict(observation, duration_s: float) -> dict:
+    return {"start_utc": _iso(observation.start), "end_utc": _iso(observation.start + duration_s),
+            "days": _round(duration_s / 86400.0, 6),
+            "cut_at_reentry_utc": None if observation.reentry is None else _iso(observation.reentry)}
+
+
+def _place_dict(site) -> dict:
+    return {"name": site.name, "latitude_deg": _round(site.latitude_deg, 6),
+            "longitude_deg": _round(site.longitude_deg, 6), "altitude_m": _round(site.altitude_m, 1),
+            "min_elevation_deg": _round(site.min_elevation_deg, 3)}
+
+
+def _records(table, columns: dict) -> list[dict]:
+    """Rows of a DataFrame as dicts: {output key: (column, converter)}; NaN and None become None."""
+    if table is None or len(table) == 0:
+        return []
+    values = {key: table[column].tolist() for key, (column, _) in columns.items()}
+    out = []
+    for k in range(len(table)):
+        row = {}
+        for key, (_, convert) in columns.items():
+            value = values[key][k]
+            row[key] = None if value is None or (isinstance(value, float) and not math.isfinite(value)) \
+                else convert(value)
+        out.append(row)
+    return out
+
+
+def _text(value):
+    return str(value)
+
+
+def _flag(value):
+    return bool(value)
+
+
+def _deg(value):
+    return _round(value, 3)
+
+
+def _km(value):
+    return _round(value / 1e3, 3)
+
+
+def passes_dict(observation) -> dict:
+    """The ``passes`` entry of summary.json: the stations, the window and every pass found in it.
+
+    ``observation``: a `cosmodrome.mission.Observation`. Each pass has ``station``, ``rise_utc``,
+    ``culmination_utc``, ``set_utc`` (ISO 8601 UTC ending in Z, ms, as `find_passes` writes them),
+    ``duration_s``, ``max_elevation_deg``, ``rise/culmination/set_azimuth_deg`` (clockwise from true
+    north), ``culmination_range_km`` and ``partial`` (cut by the window's edge, whose time is given).
+    """
+    columns = {"station": ("site", _text), "rise_utc": ("rise_utc", _text),
+               "culmination_utc": ("culmination_utc", _text), "set_utc": ("set_utc", _text),
+               "duration_s": ("duration_s", lambda v: _round(v, 3)),
+               "max_elevation_deg": ("max_elevation_deg", _deg),
+               "rise_azimuth_deg": ("rise_azimuth_deg", _deg),
+               "culmination_azimuth_deg": ("culmination_azimuth_deg", _deg),
+               "set_azimuth_deg": ("set_azimuth_deg", _deg),
+               "culmination_range_km": ("culmination_range_m", _km), "partial": ("partial", _flag)}
+    return {
+        "satellite": _satellite_dict(observation), **_window_dict(observation, observation.pass_duration_s),
+        "conventions": "geometric elevation (no refraction) from the WGS-84 ellipsoid normal, azimuth clockwise "
+                       "from true north; a pass is a maximal interval at or above the station's mask; none of "
+                       "10 s or longer is missed (cosmodrome.observe.passes)",
+        "stations": [_place_dict(site) for site in observation.stations],
+        "passes": _records(observation.passes, columns),
+        "error": observation.error,
+    }
+
+
+def sensor_dict(sensor) -> dict | None:
+    """A `Sensor` in the units of the mission file's [sensor] table (deg, km, um, mm); None for None."""
+    if sensor is None:
+        return None
+    return {"off_nadir_max_deg": sensor.off_nadir_max_deg, "nadir_cone_deg": sensor.nadir_cone_half_angle_deg,
+            "swath_km": None if sensor.swath_width_m is None else sensor.swath_width_m / 1e3,
+            "min_target_elevation_deg": sensor.min_target_elevation_deg,
+            "min_sun_elevation_deg": sensor.min_sun_elevation_deg,
+            "pixel_pitch_um": None if sensor.pixel_pitch_m is None else _round(sensor.pixel_pitch_m * 1e6, 6),
+            "focal_length_mm": None if sensor.focal_length_m is None else _round(sensor.focal_length_m * 1e3, 6),
+            "description": sensor.describe()}
+
+
+def opportunities_dict(observation) -> dict:
+    """The ``opportunities`` entry of summary.json: sensor, targets, window and every imaging opportunity.
+
+    Each opportunity has ``target``, ``start_utc``, ``end_utc``, ``min_off_nadir_utc`` (ISO 8601 UTC
+    ending in Z) and at that time ``off_nadir_deg``, ``target_elevation_deg`` (the satellite seen
+    from the target), ``target_azimuth_deg``, ``sun_elevation_deg`` (at the target),
+    ``slant_range_km`` and ``gsd_m`` (geometric mean GSD; null without optics); ``duration_s``,
+    ``partial``.
+    """
+    columns = {"target": ("target", _text), "start_utc": ("start_utc", _text), "end_utc": ("end_utc", _text),
+               "min_off_nadir_utc": ("min_off_nadir_utc", _text),
+               "duration_s": ("duration_s", lambda v: _round(v, 3)),
+               "off_nadir_deg": ("off_nadir_deg", _deg), "target_elevation_deg": ("target_elevation_deg", _deg),
+               "target_azimuth_deg": ("target_azimuth_deg", _deg),
+               "sun_elevation_deg": ("sun_elevation_deg", _deg), "slant_range_km": ("slant_range_m", _km),
+               "gsd_m": ("gsd_m", lambda v: _round(v, 3)), "partial": ("partial", _flag)}
+    return {
+        "satellite": _satellite_dict(observation), **_window_dict(observation, observation.pass_duration_s),
+        "sensor": sensor_dict(observation.sensor),
+        "targets": [{key: value for key, value in _place_dict(site).items() if key != "min_elevation_deg"}
+                    for site in observation.targets],
+        "opportunities": _records(observation.opportunities, columns),
+        "error": observation.error,
+    }
+
+
+def eclipse_season_summary(seasons, period_s: float) -> dict:
+    """Ranges of beta and of the shadow share, the longest eclipse, and the runs of eclipsed orbits.
+
+    ``seasons``: the DataFrame of `observe.eclipses.eclipse_seasons` for one satellite; ``period_s``:
+    its period (the span of each row). A season is a run of consecutive orbits with some shadow;
+    it is given from the first such orbit's start to the last one's end.
+    """
+    if seasons is None or len(seasons) == 0:
+        return {"orbits": 0, "eclipsed_orbits": 0, "beta_min_deg": None, "beta_max_deg": None,
+                "eclipse_fraction_min": None, "eclipse_fraction_max": None, "longest_eclipse_min": None,
+                "seasons": []}
+    fraction = seasons["eclipse_fraction"].to_numpy(dtype=float)
+    beta = seasons["beta_deg"].to_numpy(dtype=float)
+    starts = seasons["orbit_start_utc"].tolist()
+    start_mjd = seasons["orbit_start_tai_mjd"].to_numpy(dtype=float)
+    from ..time import Time
+
+    eclipsed = fraction > 0.0
+    edges = np.flatnonzero(np.diff(np.r_[0, eclipsed.astype(int), 0]))
+    runs = []
+    for first, stop in zip(edges[0::2], edges[1::2]):
+        end = Time.from_tai_jd(2400000.5, float(start_mjd[stop - 1])) + period_s
+        runs.append({"start_utc": starts[first], "end_utc": end.utc_iso(decimals=3), "orbits": int(stop - first),
+                     "starts_at_window_start": bool(first == 0), "ends_at_window_end": bool(stop == fraction.size)})
+    return {"orbits": int(fraction.size), "eclipsed_orbits": int(np.count_nonzero(eclipsed)),
+            "beta_min_deg": _round(np.nanmin(beta), 3), "beta_max_deg": _round(np.nanmax(beta), 3),
+            "eclipse_fraction_min": _round(np.nanmin(fraction), 5),
+            "eclipse_fraction_max": _round(np.nanmax(fraction), 5),
+            "longest_eclipse_min": _round(np.nanmax(fraction) * period_s / 60.0, 3), "seasons": runs}
+
+
+def eclipses_dict(observation) -> dict:
+    """The ``eclipses`` entry of summary.json: eclipse seasons and beta angle, one row per orbit.
+
+    ``orbits``: {orbit, orbit_start_utc, beta_deg, umbra_fraction, penumbra_fraction (penumbra only),
+    eclipse_fraction (their sum)}, shares of the period; ``summary``: `eclipse_season_summary`.
+    """
+    elements = observation.elements
+    period_s = None if elements is None else 86400.0 / elements.mean_motion_rev_day
+    columns = {"orbit": ("orbit", int), "orbit_start_utc": ("orbit_start_utc", _text),
+               "beta_deg": ("beta_deg", _deg), "umbra_fraction": ("umbra_fraction", lambda v: _round(v, 5)),
+               "penumbra_fraction": ("penumbra_fraction", lambda v: _round(v, 5)),
+               "eclipse_fraction": ("eclipse_fraction", lambda v: _round(v, 5))}
+    return {
+        "satellite": _satellite_dict(observation), **_window_dict(observation, observation.eclipse_duration_s),
+        "shadow_model": "conical umbra and penumbra, WGS-84 oblate Earth, Sun from ERFA epv00 "
+                        "(cosmodrome.observe.eclipses)",
+        "period_min": None if period_s is None else _round(period_s / 60.0, 4),
+        "summary": eclipse_season_summary(observation.seasons, period_s) if period_s else None,
+        "orbits": _records(observation.seasons, columns),
+        "error": observation.error,
+    }
