@@ -170,9 +170,17 @@ def _cmd_run(args) -> int:
     print(f"  payload capability {e.payload_kg:,.0f} kg quoted, {e.payload_max_kg:,.0f} kg physical maximum "
           f"({e.profile}, azimuth {e.launch_plane.azimuth_deg:.2f} deg)")
     o = result.ascent.orbit
-    print(f"  flown with {result.ascent.payload_kg:,.0f} kg: {o.perigee_altitude_m / 1e3:.1f} x "
+    print(f"  flown with {result.ascent.payload_kg:,.0f} kg separated (spacecraft and adapter): "
+          f"{o.perigee_altitude_m / 1e3:.1f} x "
           f"{o.apogee_altitude_m / 1e3:.1f} km at {o.inclination_deg:.3f} deg, insertion "
           f"{result.insertion.epoch_utc.isoformat().replace('+00:00', 'Z')}")
+    if result.orbit is not None:
+        from .report.summary import lifetime_statement
+        print(f"  lifetime: {lifetime_statement(result.orbit)}")
+        if result.orbit.tle_fit is not None:
+            from .io.tle import format_tle
+            fit = result.orbit.tle_fit
+            print("  fitted TLE:\n    " + "\n    ".join(format_tle(fit.elements)))
     print(f"  wrote {', '.join(str(p) for p in paths)}")
     return 0
 

@@ -38,13 +38,14 @@ as the index itself, in units of 2 nT) and local solar time in hours.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 
 from ..errors import InvalidInputError
-from ..time import Time
+from ..time import DataRangeWarning, Time
 from .atmosphere import us1976
 
 TABLE_HEIGHT_MIN_M = 80e3
@@ -215,7 +216,11 @@ def _msis_log_density(when: Time, weather: SpaceWeather, local_times_h, latitude
         raise InvalidInputError(
             "density model NRLMSIS 2.1 needs the 'pymsis' package (pip install pymsis); "
             "use DensityModel.US1976 to run without it", field="density_model") from None
-    y, mo, d, h, mi, s = (np.asarray(x).item() for x in when.utc_calendar(decimals=3))
+    with warnings.catch_warnings():
+        # Past the leap-second table's expiry the UTC date is uncertain by 1 s, which does not
+        # matter to a density; lifetimes run years past it, so the warning would only be noise.
+        warnings.simplefilter("ignore", DataRangeWarning)
+        y, mo, d, h, mi, s = (np.asarray(x).item() for x in when.utc_calendar(decimals=3))
     seconds = min(float(s), 59.999)  # a leap second is rounded into the minute for MSIS
     ut_h = h + mi / 60.0 + seconds / 3600.0
     date = np.datetime64(f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}", "ms") + \

@@ -12,6 +12,7 @@ the flight are drawn as labelled dotted vertical lines on every plot against tim
 from __future__ import annotations
 
 import os
+import warnings
 from io import BytesIO
 from pathlib import Path
 
@@ -45,8 +46,23 @@ def _new_figure() -> Figure:
 
 
 def png_bytes(figure: Figure) -> bytes:
+    """The figure as PNG bytes.
+
+    Constrained layout gives up when long labels (crowded event names on a two-burn flight with a
+    long coast) leave the axes no room; the figure is then drawn again with a tight bounding box
+    instead of printing matplotlib's warning at the user.
+    """
     buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(buffer, format="png", dpi=_DPI)
+    if any("constrained_layout not applied" in str(w.message) for w in caught):
+        figure.set_layout_engine(None)
+        buffer = BytesIO()
+        figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    else:
+        for w in caught:  # anything else is passed on unchanged
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return buffer.getvalue()
 
 

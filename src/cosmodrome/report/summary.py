@@ -6,8 +6,11 @@ Units are in the key names; lengths of orbits in km, speeds in m/s, masses in kg
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
+
+from ..time import DataRangeWarning
 
 
 def _round(value: float, digits: int = 3):
@@ -169,7 +172,18 @@ def lifetime_statement(analysis) -> str:
     days = lifetime.lifetime_days
     span = (f"{days / 365.25:.1f} years" if days >= 365.25 else f"{days:.1f} days" if days >= 2.0
             else f"{days * 24.0:.1f} hours")
-    return f"re-enters on {lifetime.decay_epoch.utc_iso(decimals=0)[:10]} ({span} after insertion)"
+    return f"re-enters on {_lifetime_iso(lifetime.decay_epoch)[:10]} ({span} after insertion)"
+
+
+def _lifetime_iso(times, decimals: int = 0):
+    """UTC text of lifetime dates, without the leap-second table's expiry warning.
+
+    Lifetimes run years past the table's expiry; their dates are uncertain by far more than the
+    1 s a future leap second could add, so that warning would only be noise here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataRangeWarning)
+        return times.utc_iso(decimals=decimals)
 
 
 def _lifetime_dict(analysis, history_step_days: float) -> dict:
@@ -182,10 +196,11 @@ def _lifetime_dict(analysis, history_step_days: float) -> dict:
     elapsed_days = (history.times - lifetime.epoch) / 86400.0
     keep = np.unique(np.r_[np.searchsorted(elapsed_days, np.arange(0.0, elapsed_days[-1], history_step_days)),
                            elapsed_days.size - 1])
-    kept_iso = history.times[keep].utc_iso(decimals=0)
+    kept_iso = _lifetime_iso(history.times[keep])
+    decay_utc = None if lifetime.decay_epoch is None else _lifetime_iso(lifetime.decay_epoch, decimals=3)
     return {
         "statement": lifetime_statement(analysis),
-        "decays_within_limit": lifetime.is_decayed, "decay_utc": _iso(lifetime.decay_epoch),
+        "decays_within_limit": lifetime.is_decayed, "decay_utc": decay_utc,
         "lifetime_days": None if not lifetime.is_decayed else _round(lifetime.lifetime_days, 2),
         "limit_years": _round(limit_years, 3),
         "reentry_altitude_km": _round(lifetime.reentry_height_m / 1e3, 3),
