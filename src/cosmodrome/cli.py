@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default out/<mission name>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
+    from .cli_coverage import add_coverage_command
     from .cli_imaging import add_eclipses_command, add_opportunities_command
     from .cli_observe import add_passes_command
     from .cli_orbits import add_propagate_command, add_tle_fit_command
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_passes_command(sub)
     add_opportunities_command(sub)
     add_eclipses_command(sub)
+    add_coverage_command(sub)
     return parser
 
 
