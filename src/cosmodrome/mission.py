@@ -5,7 +5,9 @@
 first day (and a second one to check the TLE against), the ground track, the orbit lifetime, and a
 TLE fitted to the first day. Then `observe_orbit` follows that TLE over the places the mission file
 names: passes over its ground stations, imaging opportunities of its targets, and the eclipse
-seasons. The result records hold numbers only; `cosmodrome.report` writes them.
+seasons; and `cover_region` computes the coverage of the ``[coverage]`` region by that TLE and by
+the constellation the file names, if any. The result records hold numbers only; `cosmodrome.report`
+writes them.
 
 Progress: ``progress(step)`` is called with each name of `RUN_STEPS` as that step starts (the
 previous step is then done), so that a caller can size a progress bar from `RUN_STEPS` alone.
@@ -24,7 +26,7 @@ from .ascent.service import PayloadEstimate, estimate_payload, simulate_ascent
 from .earth.density import DensityModel, SpaceWeather
 from .errors import InvalidInputError, SolverError
 from .frames import gcrs_to_itrs, itrs_to_geodetic, launch_inertial_to_gcrs
-from .io.mission import DEFAULT_ECLIPSE_DAYS, DEFAULT_PASS_DAYS, Mission, SpacecraftSpec
+from .io.mission import DEFAULT_ECLIPSE_DAYS, DEFAULT_PASS_DAYS, CoverageSpec, Mission, SpacecraftSpec
 from .orbits.j2_secular import osculating_to_mean_elements
 from .orbits.lifetime import OrbitLifetime, predict_lifetime
 from .orbits.numerical import ForceModel, NumericalPropagator, Spacecraft
@@ -38,12 +40,13 @@ from .vehicles.catalogue import load_vehicle
 if TYPE_CHECKING:  # observe/ is imported when the observation runs (it loads pandas and numba)
     import pandas as pd
 
+    from .observe.coverage import CoverageResult
     from .observe.ground import GroundSite
     from .observe.sensors import Sensor
     from .orbits.gp import MeanElementsGP
 
 RUN_STEPS: tuple[str, ...] = ("payload estimate", "ascent", "orbit propagation", "orbit lifetime", "TLE fit",
-                              "passes and imaging", "eclipse seasons")
+                              "passes and imaging", "eclipse seasons", "coverage")
 """The steps of `run_mission` with the orbit analysis, in order: the names passed to ``progress``."""
 
 ORBIT_DAY_S = 86400.0
@@ -148,6 +151,28 @@ class Observation:
     reentry: Time | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class RegionCoverage:
+    """Coverage of the mission's ``[coverage]`` region (`cover_region`).
+
+    - ``spec``: the `io.mission.CoverageSpec` (grid, window, access rule, constellation), or None
+      when the mission file asks for no coverage (then nothing else is set).
+    - ``start``: the window's start (the insertion epoch); ``duration_s``: its length (SI s), cut at
+      ``reentry`` (None otherwise) when the predicted re-entry comes first.
+    - ``satellite``: `observe.coverage.CoverageResult` of the fitted TLE (SGP4), or None with
+      ``satellite_error`` saying why; ``constellation``: that of the Walker constellation (J2
+      secular propagator, elements at ``start``), None when the file names none.
+    """
+
+    spec: CoverageSpec | None
+    start: Time | None = None
+    duration_s: float = 0.0
+    satellite: CoverageResult | None = None
+    satellite_error: str | None = None
+    constellation: CoverageResult | None = None
+    reentry: Time | None = None
+
+
 @dataclass(frozen=True)
 class MissionResult:
     mission: Mission
@@ -158,6 +183,7 @@ class MissionResult:
     insertion: InsertionState
     orbit: OrbitAnalysis | None = None  # None when run_mission(..., analyse=False)
     observation: Observation | None = None  # None when run_mission(..., analyse=False)
+    coverage: RegionCoverage | None = None  # None when run_mission(..., analyse=False)
 
 
 def default_drag_area_m2(mass_kg: float) -> float:
@@ -350,6 +376,51 @@ def observe_orbit(elements: MeanElementsGP | None, start: Time, *, stations: tup
                        seasons, reentry=reentry)
 
 
+def cover_region(spec: CoverageSpec | None, elements: MeanElementsGP | None, start: Time, *,
+                 until: Time | None = None, error: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> RegionCoverage:
+    """Coverage of the ``[coverage]`` region by the mission's satellite and its constellation, if any.
+
+    ``spec``: the mission's `io.mission.CoverageSpec`, or None (nothing is computed: the record
+    says none was requested). ``elements``: the satellite's SGP4 mean elements (in `run_mission`
+    the fitted TLE, as `observe_orbit` follows), or None with ``error`` saying why. ``start``: the
+    window's start (scalar Time, the insertion epoch), also the epoch of the Walker elements.
+    ``until``: the predicted re-entry: the satellite's window stops there when it comes first
+    (the constellation's does not; it is a comparison at the same altitude band, not this satellite).
+    ``progress`` is called with "coverage" as the step starts.
+
+    Model: `observe.coverage.compute_coverage` over the spec's equal-area grid with its access rule
+    (elevation mask or the mission's sensor; edges to 1 s); the satellite on SGP4, the
+    constellation (`orbits.constellation.walker_elements`, circular, Brouwer mean elements) on the
+    J2 secular propagator. Figures of merit: docs/coverage-metrics.md.
+    """
+    step = progress or (lambda _message: None)
+    step("coverage")
+    if spec is None:
+        return RegionCoverage(None)
+    from .observe.coverage import compute_coverage
+    from .orbits.constellation import walker_elements
+
+    duration_s = float(spec.days) * ORBIT_DAY_S
+    reentry = None
+    if until is not None and until - start < duration_s:
+        reentry = until
+    satellite, satellite_error = None, error
+    if elements is None:
+        satellite_error = error or "no SGP4 elements to follow"
+    elif reentry is not None and not until - start > spec.access.time_resolution_s:
+        satellite_error = f"the satellite re-enters at {until.utc_iso(decimals=0)}, before anything can be seen"
+    else:
+        span = duration_s if reentry is None else float(until - start)
+        satellite = compute_coverage([elements], spec.grid, start, span, spec.access)
+        satellite_error = None
+    constellation = None
+    if spec.constellation is not None:
+        walker = walker_elements(spec.constellation.walker, spec.constellation.altitude_m, start)
+        constellation = compute_coverage(list(walker), spec.grid, start, duration_s, spec.access)
+    return RegionCoverage(spec, start, duration_s, satellite, satellite_error, constellation, reentry)
+
+
 def _predicted_reentry(orbit: OrbitAnalysis) -> Time | None:
     """The re-entry of the numerical propagation (within two days), else the lifetime's decay, else None."""
     if orbit.reentry_epoch is not None:
@@ -372,7 +443,8 @@ def run_mission(mission: Mission, progress: Callable[[str], None] | None = None,
 
     ``progress`` is called with each name of `RUN_STEPS` as that step starts (without the orbit
     analysis, only the first two). With it, `observe_orbit` follows the fitted TLE from the insertion
-    epoch over the mission's ground stations and targets, and through its eclipse seasons.
+    epoch over the mission's ground stations and targets, and through its eclipse seasons, and
+    `cover_region` computes the coverage of the mission's ``[coverage]`` region (nothing without one).
     """
     step = progress or (lambda _message: None)
     site = find_site(mission.site_id)
@@ -404,9 +476,14 @@ def run_mission(mission: Mission, progress: Callable[[str], None] | None = None,
             targets=mission.targets, sensor=mission.sensor, pass_days=mission.pass_days,
             eclipse_days=mission.eclipse_days, until=_predicted_reentry(orbit), progress=step,
             error=None if fit is not None else f"no TLE was fitted ({orbit.tle_error})")
-        return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit, observation)
+        coverage = cover_region(
+            mission.coverage, None if fit is None else fit.elements, orbit.state.epoch,
+            until=_predicted_reentry(orbit), progress=step,
+            error=None if fit is not None else f"no TLE was fitted ({orbit.tle_error})")
+        return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit, observation, coverage)
     return MissionResult(mission, site, vehicle, estimate, ascent, insertion, orbit)
 
 
-__all__ = ["RUN_STEPS", "InsertionState", "MissionResult", "Observation", "OrbitAnalysis", "analyse_orbit",
-           "default_drag_area_m2", "observe_orbit", "resolve_spacecraft", "run_mission"]
+__all__ = ["RUN_STEPS", "InsertionState", "MissionResult", "Observation", "OrbitAnalysis", "RegionCoverage",
+           "analyse_orbit", "cover_region", "default_drag_area_m2", "observe_orbit", "resolve_spacecraft",
+           "run_mission"]

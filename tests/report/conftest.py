@@ -180,3 +180,37 @@ def passes_run(tmp_path_factory):
 def mission_texts() -> dict[str, str]:
     """The mission files of the two runs above as text: {"orbit": ..., "passes": ...}."""
     return {"orbit": ORBIT_MISSION_TOML, "passes": PASSES_MISSION_TOML}
+
+
+# --- one real `cosmodrome run` with a [coverage] table (coverage section tests) ----------------------------
+
+# The orbit-section mission with a small coverage request: a latitude band at a coarse 5 deg grid
+# (a few hundred points), one day, a 10 deg mask, and a 4-satellite Walker constellation beside it.
+COVERAGE_TABLE_TOML = """\
+[coverage]
+lat_band = [40, 70]
+resolution_deg = 5
+days = 1
+min_elevation_deg = 10
+[coverage.constellation]
+walker = "97.4:4/2/1"
+altitude_km = 500
+"""
+COVERAGE_MISSION_TOML = ORBIT_MISSION_TOML + COVERAGE_TABLE_TOML
+
+
+@pytest.fixture(scope="session")
+def coverage_run(tmp_path_factory):
+    """(summary dict, report HTML text, mission file) of `cosmodrome run` on COVERAGE_MISSION_TOML."""
+    import json
+
+    from cosmodrome.cli import run
+
+    folder = tmp_path_factory.mktemp("coverage_run")
+    mission = folder / "mission.toml"
+    mission.write_text(COVERAGE_MISSION_TOML)
+    out = folder / "out"
+    assert run(["run", str(mission), "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    return summary, html, mission

@@ -43,8 +43,8 @@ def _track(summary):
 def test_report_has_the_orbit_sections(orbit_run):
     _, html, _ = orbit_run
     headings = list(_sections(html))
-    assert headings[-1] == "Passes and imaging"
-    assert headings[-5:-1] == ["Orbit: elements after insertion", "Orbit: first day", "Orbit: lifetime",
+    assert headings[-2:] == ["Passes and imaging", "Coverage"]
+    assert headings[-6:-2] == ["Orbit: elements after insertion", "Orbit: first day", "Orbit: lifetime",
                              "Orbit: TLE and OMM"]
 
 
@@ -280,4 +280,4 @@ def test_spacecraft_table_is_read_in_the_units_written(tmp_path):
 def test_run_steps_name_the_orbit_steps_in_order():
     # The CLI sizes its progress bar from RUN_STEPS; run_mission reports each as it starts.
     assert RUN_STEPS == ("payload estimate", "ascent", "orbit propagation", "orbit lifetime", "TLE fit",
-                         "passes and imaging", "eclipse seasons")
+                         "passes and imaging", "eclipse seasons", "coverage")

@@ -35,6 +35,15 @@ Format (docs/mission-format.md)::
     [observation]                   # optional
     pass_days = 3                   # passes and imaging opportunities from insertion (default 3)
     eclipse_days = 90               # eclipse seasons and beta angle from insertion (default 90)
+    [coverage]                      # optional: revisit of a region (report section "Coverage")
+    lat_band = [40, 70]             # or region = "global", or region = "area.geojson" (relative to this file)
+    resolution_deg = 2              # equal-area grid (default 2, at least 0.1)
+    days = 1                        # window from insertion (default 1)
+    min_elevation_deg = 10          # access above this elevation (default 10), or use_sensor = true
+    [coverage.constellation]        # optional: the same for a Walker constellation
+    walker = "97.4:6/3/1"           # i:t/p/f
+    altitude_km = 500
+    pattern = "delta"               # or "star" (default delta)
 """
 
 from __future__ import annotations
@@ -50,11 +59,13 @@ from ..ascent.target import TargetOrbit
 from ..errors import InvalidInputError
 
 if TYPE_CHECKING:  # the records are imported when a file has stations or targets (observe loads numba)
+    from ..observe.access import AccessSpec
+    from ..observe.areas import Area, Grid
     from ..observe.ground import GroundSite
     from ..observe.sensors import Sensor
 
 _TOP = {"name", "site", "vehicle", "launch_utc", "orbit", "payload", "spacecraft", "notes",
-        "ground_stations", "targets", "sensor", "observation"}
+        "ground_stations", "targets", "sensor", "observation", "coverage"}
 _ORBIT = {"altitude_km", "apogee_km", "inclination_deg", "sun_synchronous", "allow_dogleg"}
 _PAYLOAD = {"mass_kg"}
 _SPACECRAFT = {"mass_kg", "area_m2", "drag_coefficient"}
@@ -66,6 +77,17 @@ _TARGET = {"name"} | _STATION_PLACE
 _SENSOR_VIEW = ("off_nadir_max_deg", "nadir_cone_deg", "swath_km")
 _SENSOR = {*_SENSOR_VIEW, "min_sun_elevation_deg", "min_target_elevation_deg", "pixel_pitch_um", "focal_length_mm"}
 _OBSERVATION = {"pass_days", "eclipse_days"}
+_COVERAGE = {"region", "lat_band", "resolution_deg", "days", "min_elevation_deg", "use_sensor", "constellation"}
+_CONSTELLATION = {"walker", "altitude_km", "pattern"}
+DEFAULT_COVERAGE_RESOLUTION_DEG = 2.0
+"""Grid resolution of ``[coverage]`` when the file gives none (deg; 10,313 points over the globe)."""
+DEFAULT_COVERAGE_DAYS = 1.0
+"""Window of ``[coverage]`` from insertion when the file gives none (days)."""
+DEFAULT_COVERAGE_ELEVATION_DEG = 10.0
+"""Elevation mask of ``[coverage]`` when the file gives neither min_elevation_deg nor use_sensor (deg)."""
+# The fitted TLE (SGP4) times passes to seconds for days only; coverage is statistics over the
+# window, which the orbit plane's precession (carried by SGP4) keeps meaningful for weeks.
+_MAX_COVERAGE_DAYS = 30.0
 DEFAULT_PASS_DAYS = 3.0
 """Days from insertion searched for passes and imaging opportunities when ``[observation]`` gives none."""
 DEFAULT_ECLIPSE_DAYS = 90.0
@@ -92,6 +114,40 @@ class SpacecraftSpec:
 
 
 @dataclass(frozen=True)
+class ConstellationSpec:
+    """The optional ``[coverage.constellation]`` table: a Walker pattern (``orbits.constellation.WalkerSpec``,
+    its pattern inside) at ``altitude_m`` (circular, above 6378.137 km), epoch = the insertion epoch."""
+
+    walker: object  # WalkerSpec (orbits.constellation is imported only when a file has one)
+    altitude_m: float
+
+    def describe(self) -> str:
+        return f"Walker {self.walker.pattern.value} {self.walker.notation} at {self.altitude_m / 1e3:g} km"
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageSpec:
+    """The optional ``[coverage]`` table: the region (an ``observe.areas.Area``), its grid resolution
+    (deg), the window from insertion (days), what access means (``observe.access.AccessSpec``) and
+    an optional constellation to compare with the mission's satellite. The equal-area grid
+    (``observe.areas.equal_area_grid``) is built when the file is read, so that a region and
+    resolution that leave no grid point are refused before anything is flown."""
+
+    grid: Grid
+    days: float
+    access: AccessSpec
+    constellation: ConstellationSpec | None = None
+
+    @property
+    def area(self) -> Area:
+        return self.grid.area
+
+    @property
+    def resolution_deg(self) -> float:
+        return self.grid.resolution_deg
+
+
+@dataclass(frozen=True)
 class Mission:
     name: str
     site_id: str
@@ -109,6 +165,7 @@ class Mission:
     sensor: Sensor | None = None
     pass_days: float = DEFAULT_PASS_DAYS
     eclipse_days: float = DEFAULT_ECLIPSE_DAYS
+    coverage: CoverageSpec | None = None  # None: no [coverage] table, no coverage computed
 
 
 def _unknown(table: dict, allowed: set, source: str, prefix: str) -> None:
@@ -227,9 +284,10 @@ def load_mission(path: str | Path) -> Mission:
         raise InvalidInputError("the file names imaging targets but no [sensor] table: give one with "
                                 "off_nadir_max_deg (or nadir_cone_deg or swath_km)", source=source, field="sensor")
     pass_days, eclipse_days = _observation(raw, source)
+    coverage = _coverage(raw, source, path.parent, sensor)
     return Mission(name, site_id, vehicle_ref, launch_utc, target, allow_dogleg, mass, source, spacecraft,
                    ground_stations=stations, targets=targets, sensor=sensor, pass_days=pass_days,
-                   eclipse_days=eclipse_days)
+                   eclipse_days=eclipse_days, coverage=coverage)
 
 
 def _spacecraft(raw: dict, source: str) -> SpacecraftSpec:
@@ -400,3 +458,107 @@ def _observation(raw: dict, source: str) -> tuple[float, float]:
     eclipse_days = _ranged(table, "eclipse_days", source, prefix, 0.0, _MAX_ECLIPSE_DAYS, "days", open_low=True,
                            default=DEFAULT_ECLIPSE_DAYS)
     return pass_days, eclipse_days
+
+
+def _coverage(raw: dict, source: str, folder: Path, sensor) -> CoverageSpec | None:
+    """The optional ``[coverage]`` table as a CoverageSpec (the GeoJSON region read here), or None."""
+    if "coverage" not in raw:
+        return None
+    table = raw["coverage"]
+    prefix = "coverage."
+    if not isinstance(table, dict):
+        raise InvalidInputError("expected a [coverage] table (region or lat_band, resolution_deg, days, ...)",
+                                source=source, field="coverage")
+    _unknown(table, _COVERAGE, source, prefix)
+    from ..observe.access import AccessSpec
+    from ..observe.areas import MIN_RESOLUTION_DEG, equal_area_grid
+
+    area = _coverage_area(table, source, folder)
+    resolution = _ranged(table, "resolution_deg", source, prefix, MIN_RESOLUTION_DEG, 90.0, "deg",
+                         default=DEFAULT_COVERAGE_RESOLUTION_DEG,
+                         what=f" (the finest grid is {MIN_RESOLUTION_DEG:g} deg)")
+    days = _ranged(table, "days", source, prefix, 0.0, _MAX_COVERAGE_DAYS, "days", open_low=True,
+                   default=DEFAULT_COVERAGE_DAYS)
+    use_sensor = table.get("use_sensor", False)
+    if not isinstance(use_sensor, bool):
+        raise InvalidInputError(f"expected true or false, got {use_sensor!r}", source=source,
+                                field=prefix + "use_sensor")
+    if use_sensor:
+        if "min_elevation_deg" in table:
+            raise InvalidInputError("give either min_elevation_deg or use_sensor = true, not both", source=source,
+                                    field=prefix + "min_elevation_deg")
+        if sensor is None:
+            raise InvalidInputError("use_sensor = true needs a [sensor] table", source=source,
+                                    field=prefix + "use_sensor")
+        access = AccessSpec.for_sensor(sensor)
+    else:
+        elevation = _ranged(table, "min_elevation_deg", source, prefix, 0.0, 90.0, "deg", open_high=True,
+                            default=DEFAULT_COVERAGE_ELEVATION_DEG)
+        access = AccessSpec.elevation_mask(elevation)
+    try:
+        grid = equal_area_grid(area, resolution)
+    except InvalidInputError as error:
+        raise InvalidInputError(str(error).split(": ", 1)[-1], source=source,
+                                field=prefix + ("resolution_deg" if error.field == "resolution_deg" else "region")
+                                ) from None
+    return CoverageSpec(grid, days, access, _constellation(table, source))
+
+
+def _coverage_area(table: dict, source: str, folder: Path):
+    from ..observe.areas import Area
+
+    prefix = "coverage."
+    given = [key for key in ("region", "lat_band") if key in table]
+    if len(given) != 1:
+        raise InvalidInputError("give exactly one of region (\"global\" or a GeoJSON file) and lat_band = [min, max]"
+                                f" (got {', '.join(given) if given else 'none'})", source=source,
+                                field=prefix + (given[1] if given else "region"))
+    if "lat_band" in table:
+        band = table["lat_band"]
+        if (not isinstance(band, list) or len(band) != 2
+                or any(isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) for x in band)):
+            raise InvalidInputError(f"expected [min, max] latitudes in deg such as [40, 70], got {band!r}",
+                                    source=source, field=prefix + "lat_band")
+        try:
+            return Area.latitude_band(float(band[0]), float(band[1]))
+        except InvalidInputError as error:
+            raise InvalidInputError(str(error).split(": ", 1)[-1], source=source, field=prefix + "lat_band") from None
+    region = table["region"]
+    if not isinstance(region, str) or not region.strip():
+        raise InvalidInputError(f"expected \"global\" or a GeoJSON file name, got {region!r}", source=source,
+                                field=prefix + "region")
+    if region.strip().lower() == "global":
+        return Area.globe()
+    from ..io.geojson_areas import read_area_geojson
+
+    try:
+        return read_area_geojson(folder / region.strip())
+    except InvalidInputError as error:  # the reader names the GeoJSON file (and the JSON path) itself
+        raise InvalidInputError(f"{error}", source=source, field=prefix + "region") from None
+
+
+def _constellation(table: dict, source: str) -> ConstellationSpec | None:
+    if "constellation" not in table:
+        return None
+    sub = table["constellation"]
+    prefix = "coverage.constellation."
+    if not isinstance(sub, dict):
+        raise InvalidInputError("expected a [coverage.constellation] table (walker, altitude_km, pattern)",
+                                source=source, field="coverage.constellation")
+    _unknown(sub, _CONSTELLATION, source, prefix)
+    from ..orbits.constellation import WalkerPattern, WalkerSpec
+
+    pattern = sub.get("pattern", "delta")
+    if pattern not in [p.value for p in WalkerPattern]:
+        raise InvalidInputError(f"expected one of {', '.join(p.value for p in WalkerPattern)}, got {pattern!r}",
+                                source=source, field=prefix + "pattern")
+    notation = sub.get("walker")
+    if not isinstance(notation, str):
+        raise InvalidInputError(f"expected Walker notation i:t/p/f such as \"53:24/3/1\", got {notation!r}",
+                                source=source, field=prefix + "walker")
+    try:
+        walker = WalkerSpec.from_notation(notation, WalkerPattern(pattern))
+    except InvalidInputError as error:
+        raise InvalidInputError(str(error).split(": ", 1)[-1], source=source, field=prefix + "walker") from None
+    altitude_km = _number(sub, "altitude_km", source, prefix, required=True, positive=True)
+    return ConstellationSpec(walker, altitude_km * 1e3)

@@ -6,17 +6,20 @@ import json
 from pathlib import Path
 
 from ..mission import ORBIT_STEP_S
+from .coverage_section import coverage_section
 from .html import ReportSection, Table, ascent_section, write_report
 from .orbit_section import orbit_sections, orbit_texts
 from .passes_section import passes_section
-from .summary import ascent_dict, eclipses_dict, estimate_dict, opportunities_dict, orbit_analysis_dict, passes_dict
+from .summary import (ascent_dict, coverage_dict, eclipses_dict, estimate_dict, opportunities_dict,
+                      orbit_analysis_dict, passes_dict)
 
 
 def mission_summary(result, texts: tuple | None = None) -> dict:
     """The contents of summary.json. ``texts``: (TLE lines, OMM KVN) from ``orbit_texts`` when the
     caller prints them too; formatted here otherwise. The ``orbit`` key is present when the run
     analysed the orbit (``result.orbit`` is not None); ``passes``, ``opportunities`` and ``eclipses``
-    when it followed the satellite over the mission's places (``result.observation``)."""
+    when it followed the satellite over the mission's places (``result.observation``); ``coverage``
+    then too ({"requested": false} without a [coverage] table)."""
     m = result.mission
     ins = result.insertion
     summary = {
@@ -42,6 +45,7 @@ def mission_summary(result, texts: tuple | None = None) -> dict:
         summary["passes"] = passes_dict(observation)
         summary["opportunities"] = opportunities_dict(observation)
         summary["eclipses"] = eclipses_dict(observation)
+        summary["coverage"] = coverage_dict(getattr(result, "coverage", None))
     return summary
 
 
@@ -81,5 +85,6 @@ def write_mission_outputs(result, out_dir) -> list[Path]:
     if "passes" in summary:
         sections.append(passes_section(result.observation, summary["passes"], summary["opportunities"],
                                        summary["eclipses"], tle=summary.get("orbit", {}).get("tle")))
+        sections.append(coverage_section(getattr(result, "coverage", None), summary["coverage"]))
     report_path = write_report(out / "report.html", m.name, sections)
     return [summary_path, Path(report_path)]

@@ -414,3 +414,61 @@ def eclipses_dict(observation) -> dict:
         "orbits": _records(observation.seasons, columns),
         "error": observation.error,
     }
+
+
+# --- the coverage of the mission's region ----------------------------------------------------------
+
+def coverage_figures_dict(result) -> dict:
+    """Area-weighted figures of one `observe.coverage.CoverageResult` (docs/coverage-metrics.md).
+
+    Times in s, shares 0..1, each the area-weighted mean over the points where the figure exists
+    unless named ``worst`` (the largest over the area). ``revisit_defined_area_fraction``: the
+    share of the area with at least one revisit gap (two accesses or more); ``accessed_area_fraction``:
+    with at least one access.
+    """
+    s = result.summary
+    return {
+        "mean_revisit_gap_s": _round(s["mean_gap_s"].mean, 3),
+        "max_revisit_gap_s": _round(s["max_gap_s"].mean, 3),
+        "worst_revisit_gap_s": _round(s["max_gap_s"].maximum, 3),
+        "revisit_defined_area_fraction": _round(s["mean_gap_s"].defined_area_fraction, 6),
+        "time_to_first_access_s": _round(s["time_to_first_access_s"].mean, 3),
+        "worst_time_to_first_access_s": _round(s["time_to_first_access_s"].maximum, 3),
+        "accessed_area_fraction": _round(s["time_to_first_access_s"].defined_area_fraction, 6),
+        "covered_time_fraction": _round(s["covered_fraction"].mean, 6),
+        "accesses_per_day": _round(s["accesses_per_day"].mean, 4),
+    }
+
+
+def coverage_dict(coverage) -> dict:
+    """The ``coverage`` entry of summary.json for a `cosmodrome.mission.RegionCoverage` (or None).
+
+    ``requested``: whether the mission file has a ``[coverage]`` table (nothing else without one);
+    then the region, grid, window and access rule, and for ``satellite`` (the fitted TLE) and
+    ``constellation`` (None without one) their `coverage_figures_dict` (None with ``error``).
+    """
+    if coverage is None or coverage.spec is None:
+        return {"requested": False}
+    spec = coverage.spec
+    grid = spec.grid
+    satellite = coverage.satellite
+    out = {
+        "requested": True, "area": spec.area.name, "area_kind": spec.area.kind.value,
+        "resolution_deg": grid.resolution_deg, "grid_points": int(grid.size),
+        "area_km2": _round(grid.total_area_m2 / 1e6, 0), "start_utc": _iso(coverage.start), "days": spec.days,
+        "access": spec.access.describe(), "time_resolution_s": spec.access.time_resolution_s,
+        "satellite": {
+            "description": "the fitted TLE (SGP4)",
+            "duration_s": None if satellite is None else _round(satellite.duration_s, 3),
+            "cut_at_reentry_utc": _iso(coverage.reentry),
+            "figures": None if satellite is None else coverage_figures_dict(satellite),
+            "error": coverage.satellite_error},
+        "constellation": None,
+    }
+    if spec.constellation is not None and coverage.constellation is not None:
+        out["constellation"] = {
+            "description": spec.constellation.describe(),
+            "satellites": spec.constellation.walker.total_satellites,
+            "duration_s": _round(coverage.constellation.duration_s, 3),
+            "figures": coverage_figures_dict(coverage.constellation)}
+    return out
