@@ -248,3 +248,13 @@ def test_payload_json(capsys):
     assert d["orbit"]["inclination_deg"] == pytest.approx(28.5, abs=0.01)
     assert 0 < d["payload_kg"] < d["payload_max_kg"]
     assert d["events"][0]["name"] == "lift-off" and d["events"][-1]["name"] == "insertion"
+
+
+def test_propagate_frame_choices_are_the_services_frames():
+    # cli_orbits writes the frame names out so that building the parser imports no propagator.
+    from cosmodrome.cli import build_parser
+    from cosmodrome.orbits.service import OutputFrame
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    frame = next(a for a in sub.choices["propagate"]._actions if a.dest == "frame")
+    assert sorted(frame.choices) == sorted(f.value for f in OutputFrame)

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InvalidInputError
-from .orbits.service import OutputFrame
 
 FORMATS = ("csv", "oem", "json")
 _COSPAR = re.compile(r"\d{4}-\d{3}[A-Z]{1,3}", re.ASCII)
@@ -77,7 +76,9 @@ def add_propagate_command(subparsers) -> argparse.ArgumentParser:
                    "(required with --tle/--omm; with --mission the default is the insertion epoch)")
     p.add_argument("--days", type=_finite(), default=1.0, help="span in days (default 1)")
     p.add_argument("--step-s", type=_finite(), default=60.0, help="step in SI seconds (default 60)")
-    p.add_argument("--frame", required=True, choices=[f.value for f in OutputFrame])
+    # The values of orbits.service.OutputFrame, written out so that building the parser does not
+    # import the propagators (scipy, numba): every command would pay for it.
+    p.add_argument("--frame", required=True, choices=["itrs", "gcrs", "teme", "geodetic"])
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
     p.add_argument("--workers", type=_positive_int, default=None,
@@ -123,7 +124,7 @@ def _cmd_propagate(args) -> int:
         raise InvalidInputError(f"expected a span of zero days or more, got {args.days:g}", source="--days")
     if not args.step_s > 0:
         raise InvalidInputError(f"expected a positive step in seconds, got {args.step_s:g}", source="--step-s")
-    if args.frame == OutputFrame.GEODETIC.value and args.format == "oem":
+    if args.frame == "geodetic" and args.format == "oem":
         raise InvalidInputError("an OEM holds Cartesian states: use --frame teme, gcrs or itrs with --format oem, "
                                 "or --format csv or json for geodetic coordinates", source="--format")
     start = None if args.start is None else _start_time(args.start)
@@ -247,6 +248,7 @@ def _cmd_tle_fit(args) -> int:
     else:
         result = _fly(args.mission)
         start = Time.from_datetime(result.insertion.epoch_utc)
+        from .orbits.service import OutputFrame
         run = propagate_catalogue(result, start, span_s + 86400.0, _FIT_STEP_S, OutputFrame.TEME)
         ok = np.flatnonzero(run.status[0] == 0)
         times, r, v = run.times[ok], run.position_m[0, ok], run.velocity_m_s[0, ok]
