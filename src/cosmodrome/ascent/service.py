@@ -648,7 +648,7 @@ def _parabola_vertex(xa, fa, xb, fb, xc, fc) -> tuple[float, float] | None:
 
 
 def _search_kick(problem: _Problem, evaluate, start_deg: float, value_tolerance: Callable[[float], float],
-                 first_step: float = 0.2):
+                 first_step: float = 0.2, seeds=()):
     """Kick (deg) maximising ``evaluate(kick_rad, guess) -> (value, plan)``; returns (kick_deg, plan)
     or None when no kick in the bounds gives a value.
 
@@ -661,7 +661,9 @@ def _search_kick(problem: _Problem, evaluate, start_deg: float, value_tolerance:
     less than ``value_tolerance(best value)`` more. A kick for which the solver fails counts as
     -infinity; next to one, the search bisects. ``guess`` is the plan of the nearest solved kick,
     or a (payload, params) line through the two nearest, so that the Newton iteration of each
-    kick starts close to its answer."""
+    kick starts close to its answer. ``seeds``: (kick_deg, guess) pairs flown first with their own
+    guess (the best kick of another search and its plan); the search starts from the best of them
+    that flies, or from ``start_deg`` when none does."""
     settings = problem.settings
     lo, hi = (math.log(b) for b in settings.pitch_kick_bounds_deg)
     tol = settings.pitch_kick_tolerance
@@ -686,7 +688,15 @@ def _search_kick(problem: _Problem, evaluate, start_deg: float, value_tolerance:
                 values[x] = (-math.inf, None)
         return values[x][0]
 
-    x0 = min(max(math.log(start_deg), lo), hi)
+    for kick_deg, guess in seeds:
+        x = round(min(max(math.log(kick_deg), lo), hi), 6)
+        if x not in values:
+            try:
+                values[x] = evaluate(math.radians(math.exp(x)), guess)
+            except SolverError:
+                values[x] = (-math.inf, None)
+    seeded = [x for x in values if math.isfinite(values[x][0])]
+    x0 = max(seeded, key=lambda x: values[x][0]) if seeded else min(max(math.log(start_deg), lo), hi)
     # Low thrust-to-weight vehicles fly only in a narrow band of kicks, so the start moves by 25 to
     # 45 % at a time before going further.
     for x in (x0, x0 - 0.3, x0 + 0.3, x0 - 0.6, x0 + 0.6, x0 - 1.0, x0 + 1.0, x0 - 1.6, x0 - 2.4):
@@ -737,14 +747,49 @@ def _payload_tolerance_kg(payload_kg: float) -> float:
     return max(2e-4 * abs(payload_kg), 0.5)
 
 
-def _best_payload_plan(problem: _Problem, groups, profile: str, start_deg: float, first_step: float = 0.2):
+CROSS_SEARCH_ROUNDS = 3  # estimate_payload: restarts of the physical and quoted searches from each other
+
+
+def _plan_guess(plan: _Plan):
+    """(payload, params) of a solved plan, as a guess for another kick or another set of groups."""
+    return plan.payload_kg, plan.first.params
+
+
+def _best_payload_plan(problem: _Problem, groups, profile: str, start_deg: float, first_step: float = 0.2,
+                       seeds=()):
     """(kick_deg, plan) of the largest payload for ``profile``, or None. Two-burn plans come back
-    with the impulsive hold-back of the search; _solve_profile refines them."""
+    with the impulsive hold-back of the search; _solve_profile refines them. ``seeds``: see
+    _search_kick."""
     def evaluate(kick_rad, guess):
         plan = _solve_profile(problem, groups, kick_rad, profile, guess, finite_second_burn=False,
                               max_iterations=SEARCH_NEWTON_ITERATIONS)
         return plan.payload_kg, plan
-    return _search_kick(problem, evaluate, start_deg, _payload_tolerance_kg, first_step)
+    return _search_kick(problem, evaluate, start_deg, _payload_tolerance_kg, first_step, seeds)
+
+
+def _final_mass_kg(plan: _Plan) -> float:
+    """Mass at the last cut-off; for a flight that falls short, the mass the missing delta-v
+    would still have burnt off (so the value is continuous where the shortfall begins)."""
+    end = plan.second.burn.state if plan.second is not None else plan.first.state
+    status = plan.second.burn.status if plan.second is not None else plan.first.status
+    ve = status.groups[-2 if _is_extended(status) else -1].exhaust_velocity_vac_m_s
+    return float(end[6]) * math.exp(-plan.missing_delta_v_m_s / ve)
+
+
+def _best_fuel_plan(problem: _Problem, groups, profile: str, payload_kg: float, start: tuple[float, _Plan]):
+    """(kick_deg, plan) that flies ``payload_kg`` to the target with the most mass left at the
+    last cut-off (the most propellant kept), or None; ``start`` is the maximum-payload kick and
+    plan. The same search as the payload's (_search_kick), each kick a fixed-payload solve
+    started from the nearest kick solved."""
+    solved: dict[float, _Plan] = {start[1].kick_rad: start[1]}
+
+    def evaluate(kick_rad, _guess):
+        nearest = solved[min(solved, key=lambda k: abs(k - kick_rad))]
+        plan = _solve_fixed(problem, groups, kick_rad, profile, payload_kg, nearest if nearest.profile == profile
+                            and nearest.first.cutoff_s is not None else None)
+        solved[kick_rad] = plan
+        return _final_mass_kg(plan), plan
+    return _search_kick(problem, evaluate, start[0], _payload_tolerance_kg)
 
 
 def _profiles(vehicle: Vehicle, target: TargetOrbit) -> list[str]:
@@ -1002,11 +1047,13 @@ def estimate_payload(vehicle: Vehicle, site, target: TargetOrbit, *, allow_dogle
     profiles = _profiles(vehicle, target)
     start = _kick_guess_deg(vehicle, settings)
     plans: dict[str, _Plan] = {}
+    searched: dict[str, tuple[float, _Plan]] = {}  # each profile's (kick_deg, plan) as the search left it
     for profile in profiles:
         found = _best_payload_plan(problem, physical, profile, start)
         if found is None:
             continue
         start, plan = found
+        searched[profile] = found
         if profile == "two-burn" and plan.payload_kg >= 0:
             try:
                 plan = _solve_profile(problem, physical, plan.kick_rad, profile, (plan.payload_kg, plan.first.params))
@@ -1024,6 +1071,31 @@ def estimate_payload(vehicle: Vehicle, site, target: TargetOrbit, *, allow_dogle
     # The quoted payload is the largest with the allowances applied: its own kick search, started
     # at the physical maximum's kick (the two optima lie a few percent apart).
     found = _best_payload_plan(problem, quoted, profile, math.degrees(best.kick_rad), first_step=0.05)
+    # Each search can settle on a poor local optimum where the payload climbs steeply towards kicks
+    # at which the Newton iteration stops converging (Atlas V 401: a Centaur of T/W 0.4 over a
+    # 250 s first stage; the physical search stopped at 6.1 t where the quoted one found 9.9 t).
+    # The physical maximum must be at least the quoted payload (it has the allowances' propellant
+    # besides), so each search is started again from the other's best kick and plan while that
+    # finds more.
+    phys_kick, phys_plan = searched[profile]
+    improved = False
+    for _ in range(CROSS_SEARCH_ROUNDS):
+        if found is None:
+            break
+        again = _best_payload_plan(problem, physical, profile, found[0], first_step=0.05,
+                                   seeds=((found[0], _plan_guess(found[1])), (phys_kick, _plan_guess(phys_plan))))
+        if again is None or again[1].payload_kg <= phys_plan.payload_kg + _payload_tolerance_kg(phys_plan.payload_kg):
+            break
+        (phys_kick, phys_plan), improved = again, True
+        redo = _best_payload_plan(problem, quoted, profile, phys_kick, first_step=0.05,
+                                  seeds=((phys_kick, _plan_guess(phys_plan)), (found[0], _plan_guess(found[1]))))
+        if redo is None or redo[1].payload_kg <= found[1].payload_kg + _payload_tolerance_kg(found[1].payload_kg):
+            break
+        found = redo
+    if improved:
+        best = phys_plan if profile == "direct" else _solve_profile(problem, physical, phys_plan.kick_rad, profile,
+                                                                    _plan_guess(phys_plan))
+        plans[profile] = best
     if found is not None and profile == "direct":
         plan = found[1]
     else:  # two-burn: the second burn solved as a finite burn, at the best kick
@@ -1058,9 +1130,11 @@ def simulate_ascent(vehicle: Vehicle, site, target: TargetOrbit, payload_kg: flo
                     profile: str | None = None, settings: AscentSettings = AscentSettings()) -> AscentResult:
     """Fly one ascent with a given separated payload (kg) to ``target``; returns AscentResult.
 
-    The pitch kick defaults to the one that maximises payload for this orbit (allowances
-    applied), and the profile to the better one; with a kick given, the profile defaults to
-    "direct". The guidance cuts off when the orbit is reached. Raises InfeasibleRequestError when
+    With no kick given, the profile is the one that carries the larger payload (allowances
+    applied), and the kick the one that leaves the most propellant at insertion with this
+    payload (the kick search of the payload estimate, started at the maximum-payload kick; for
+    a payload below the capacity that kick lofts and burns long); with a kick given, the profile
+    defaults to "direct". The guidance cuts off when the orbit is reached. Raises InfeasibleRequestError when
     the payload is too heavy for the orbit: the message says how far short the vehicle falls
     (m/s of delta-v still needed when its propellant runs out) and, where the kick was searched,
     the largest payload."""
@@ -1093,7 +1167,14 @@ def simulate_ascent(vehicle: Vehicle, site, target: TargetOrbit, payload_kg: flo
     largest = (f"; its largest separated payload to this orbit with allowances is about {capacity:,.0f} kg"
                if capacity is not None else "")
     try:
-        plan = _solve_fixed(problem, groups, kick, profile, payload_kg, None if best is None else best[1])
+        plan = None
+        if best is not None and payload_kg <= capacity:
+            found = _best_fuel_plan(problem, groups, profile, payload_kg, best)
+            if found is not None:
+                pitch_kick_deg, plan = found
+                kick = plan.kick_rad
+        if plan is None:
+            plan = _solve_fixed(problem, groups, kick, profile, payload_kg, None if best is None else best[1])
     except SolverError as error:
         # The guidance found no trajectory even with the missing-delta-v engine (a payload far
         # beyond the vehicle's): measure the shortfall against the largest payload at this kick.
