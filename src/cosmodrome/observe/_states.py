@@ -99,6 +99,8 @@ class SatelliteStates:
     def __init__(self, satrecs, start: Time):
         self.satrecs = list(satrecs)
         self.start = start
+        # The compiled routine behind Satrec.sgp4_array, looked up once (None: pure-Python Satrec).
+        self._direct = [getattr(satrec, "_sgp4", None) for satrec in self.satrecs]
 
     def _utc(self, t_s):
         t = np.asarray(t_s, dtype=float)
@@ -145,20 +147,21 @@ class SatelliteStates:
         ro = np.empty((n, 3))
         vo = np.empty((n, 3))
         eo = np.empty(n, dtype=np.uint8)
-        satrecs = self.satrecs
+        satrecs, directs = self.satrecs, self._direct
         first = sorted_sat[starts].tolist()
         for k, a, b in zip(first, starts.tolist(), stops.tolist()):
-            satrec = satrecs[k]
-            direct = getattr(satrec, "_sgp4", None)
+            direct = directs[k]
             if direct is not None:
                 # What Satrec.sgp4_array does, less its three array allocations (~4 us a call):
                 # the compiled routine writes straight into slices of one output array.
                 direct(jd1o[a:b], jd2o[a:b], eo[a:b], ro[a:b], vo[a:b])
             else:  # sgp4's pure-Python Satrec
-                e, rr, vv = satrec.sgp4_array(jd1o[a:b], jd2o[a:b])
+                e, rr, vv = satrecs[k].sgp4_array(jd1o[a:b], jd2o[a:b])
                 ro[a:b], vo[a:b], eo[a:b] = rr, vv, e
-        r[order] = ro * _KM
-        v[order] = vo * _KM
+        ro *= _KM
+        vo *= _KM
+        r[order] = ro
+        v[order] = vo
         bad = np.zeros(n, dtype=bool)
         bad[order] = eo != 0
         if bad.any():

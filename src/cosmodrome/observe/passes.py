@@ -348,15 +348,17 @@ class _Search:
             lk, _, _ = self._look_pairs(new_track, new_t)
             g = self.sites.margin(new_track % self.n_sites, lk)
             new_index = self.samples.append(new_track, new_t, lk, g)
-            # Each gap's points in order: ia, the new ones, ib; consecutive points make the new gaps.
-            point_gap = np.concatenate([np.arange(len(ia)), gap_id, np.arange(len(ia))])
-            point_rank = np.concatenate([np.zeros(len(ia), dtype=np.int64), rank, parts])
-            point_index = np.concatenate([ia, new_index, ib])
-            o = np.lexsort((point_rank, point_gap))
-            point_gap, point_index = point_gap[o], point_index[o]
-            pair = np.flatnonzero(point_gap[1:] == point_gap[:-1])
+            # Each gap's points in order: ia, the new ones, ib (gap i's block starts at first[i]);
+            # consecutive points of a block make the new gaps.
+            first = np.cumsum(parts + 1) - (parts + 1)
+            point_index = np.empty(int(first[-1] + parts[-1] + 1), dtype=np.int64)
+            point_index[first] = ia
+            point_index[first[gap_id] + rank] = new_index
+            point_index[first + parts] = ib
+            pair_gap = np.repeat(np.arange(len(ia)), parts)
+            pair = first[pair_gap] + _ranges(np.zeros(len(ia), dtype=np.int64), parts)
             a, b = point_index[pair], point_index[pair + 1]
-            split = self._classify(track[point_gap[pair]], a, b)
+            split = self._classify(track[pair_gap], a, b)
             ia, ib = a[split], b[split]
 
     # --- step 3: rise and set -------------------------------------------------------------------------
