@@ -100,14 +100,8 @@ def _satellites(args, start):
         if value is not None:
             raise InvalidInputError("only for a Walker pattern (--walker)", source=option)
     from .orbits.sgp4_source import Sgp4Propagator
-    if args.tle is not None:
-        from .io.tle import read_tle
-        records, source = read_tle(args.tle), args.tle
-    else:
-        from .io.omm import read_omm
-        records, source = read_omm(args.omm), args.omm
-    if not records:
-        raise InvalidInputError("no element sets in the file", source=source)
+    from .io.element_sets import read_element_sets
+    records, source = read_element_sets(args.tle, args.omm)
     return Sgp4Propagator(records), f"{len(records)} element set(s) from {Path(source).name}"
 
 

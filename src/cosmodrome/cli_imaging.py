@@ -39,17 +39,8 @@ def _add_output(p: argparse.ArgumentParser) -> None:
 
 
 def _records(args):
-    if args.tle is not None:
-        from .io.tle import read_tle
-        records = read_tle(args.tle)
-        source = args.tle
-    else:
-        from .io.omm import read_omm
-        records = read_omm(args.omm)
-        source = args.omm
-    if not records:
-        raise InvalidInputError("no element sets in the file", source=source)
-    return records
+    from .io.element_sets import read_element_sets
+    return read_element_sets(args.tle, args.omm)[0]
 
 
 def _window(args):

@@ -61,17 +61,8 @@ def _sites(args):
 
 
 def _records(args):
-    if args.tle:
-        from .io.tle import read_tle
-        records = read_tle(args.tle)
-        source = args.tle
-    else:
-        from .io.omm import read_omm
-        records = read_omm(args.omm)
-        source = args.omm
-    if not records:
-        raise InvalidInputError("no element sets in the file", source=source)
-    return records
+    from .io.element_sets import read_element_sets
+    return read_element_sets(args.tle, args.omm)[0]
 
 
 def _json_value(value):

@@ -99,11 +99,8 @@ def _start_time(text: str):
 
 
 def _read_elements(args):
-    if args.tle is not None:
-        from .io.tle import read_tle
-        return read_tle(args.tle), args.tle
-    from .io.omm import read_omm
-    return read_omm(args.omm), args.omm
+    from .io.element_sets import read_element_sets
+    return read_element_sets(args.tle, args.omm)
 
 
 def _fly(path: str):
@@ -138,8 +135,6 @@ def _cmd_propagate(args) -> int:
             raise InvalidInputError("give the first time with --start (UTC ISO 8601, e.g. 2026-05-01T00:00:00Z)",
                                     source="--start")
         source, path = _read_elements(args)
-        if not source:
-            raise InvalidInputError("no element sets found in the file", source=path)
         n_sat = len(source)
     workers = args.workers or _available_cpus()
     with tqdm(total=n_sat, desc="propagate", unit="sat", file=sys.stderr, disable=args.quiet, delay=1.0,
