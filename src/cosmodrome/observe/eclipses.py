@@ -56,7 +56,7 @@ from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M, WGS84_POLAR_RADIUS_M
 from ..ephemeris import sun_position_gcrs_m
 from ..errors import InvalidInputError
 from ..frames import frame_rotations, gcrs_to_teme
-from ..orbits.sgp4_source import Sgp4Propagator
+from ..orbits.sgp4_source import STALE_EPOCH_DAYS, Sgp4Propagator, days_from_epoch
 from ..time import Time
 from ._states import SatelliteStates
 from .sensors import warn_at_caller
@@ -67,7 +67,7 @@ ROOT_TOLERANCE_S = 1e-4       # width of the final bracket of every refined even
 _SUN_TABLE_STEP_S = 600.0
 _DIP_MARGIN_RAD = 0.01        # sampled minima a parabola puts this close to zero are searched
 _NICE_STEPS_S = (10.0, 15.0, 20.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0)
-STALE_ELEMENTS_DAYS = 30.0
+STALE_ELEMENTS_DAYS = STALE_EPOCH_DAYS  # one threshold for the package (orbits.sgp4_source)
 _MAX_SCREEN_SAMPLES = 2_000_000  # satellite-times per screen chunk (~150 MB of float64 arrays)
 _BETA_SAMPLE_S = 600.0           # the beta angle is kept about every 10 min
 
@@ -278,9 +278,7 @@ def _satrecs_and_ids(records):
 
 def _warn_if_stale(satrecs, ids, start: Time, duration_s: float) -> None:
     """One StaleElementsWarning when the window reaches more than 30 days from some element set's epoch."""
-    epoch_utc = np.array([s.jdsatepoch + s.jdsatepochF for s in satrecs])
-    first, last = (float(np.sum(t.utc_jd)) for t in (start, start + duration_s))
-    days = np.maximum(np.abs(first - epoch_utc), np.abs(last - epoch_utc))
+    days = days_from_epoch(satrecs, start + np.array([0.0, float(duration_s)]))
     stale = np.flatnonzero(days > STALE_ELEMENTS_DAYS)
     if stale.size:
         worst = stale[np.argmax(days[stale])]

@@ -63,9 +63,8 @@ from .gp import MeanElementsGP
 from .numerical import ForceModel, NumericalPropagator, Spacecraft
 from .propagator import Ephemeris, Status
 from .records import StateVector, state_from_insertion
-from .sgp4_source import Sgp4Propagator, sgp4_time_split
+from .sgp4_source import STALE_EPOCH_DAYS, Sgp4Propagator, sgp4_time_split
 
-STALE_EPOCH_DAYS = 30.0
 UNCATALOGUED_NUMBER = 99999  # the usual placeholder for an object not yet catalogued
 # States per block: 64k states x (position + velocity) = 3 MB, which stays in cache through SGP4
 # and the frame conversion. Of 16k, 64k, 256k and 1M states per block, 64k was the fastest on the

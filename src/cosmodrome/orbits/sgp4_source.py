@@ -54,6 +54,32 @@ def _satrec_and_id(record, index: int):
                             f"got {type(record).__name__}")
 
 
+# Element sets used further than this from their epoch get a warning (issue 3, section 6): SGP4's
+# errors grow by kilometres a day away from the epoch for low orbits.
+STALE_EPOCH_DAYS = 30.0
+
+
+def satrec_epochs(satrecs) -> Time:
+    """Epochs of Satrecs (Time, n_sat), the day fraction read as seconds / 86400 (the TLE convention)."""
+    jd = np.array([s.jdsatepoch for s in satrecs])
+    fr = np.array([s.jdsatepochF for s in satrecs])
+    return Time.from_utc_jd(jd, 0.0) + fr * 86400.0
+
+
+def days_from_epoch(satrecs, times: Time) -> np.ndarray:
+    """Largest |time - epoch| in days for each Satrec (n_sat,): the one stale-element test of the package.
+
+    |time - epoch| is convex in time, so only the earliest and the latest time are compared.
+    """
+    times = time_vector(times)
+    offsets = times - times[0]
+    ends = times[np.array([int(np.argmin(offsets)), int(np.argmax(offsets))])]
+    t1, t2 = (np.asarray(x, dtype=float) for x in ends.tai_jd)
+    e1, e2 = (np.asarray(x, dtype=float) for x in satrec_epochs(satrecs).tai_jd)
+    days = (t1[None, :] - e1[:, None]) + (t2[None, :] - e2[:, None])
+    return np.abs(days).max(axis=1)
+
+
 class Sgp4Propagator:
     """SGP4/SDP4 propagation of many satellites to TEME.
 
@@ -88,22 +114,11 @@ class Sgp4Propagator:
     def epochs(self) -> Time:
         """Epochs of the element sets (Time, n_sat): each Satrec's 0h UTC Julian date plus its day
         fraction read as seconds / 86400 (the TLE convention, see ``gp.utc_day_split``)."""
-        jd = np.array([s.jdsatepoch for s in self._satrecs])
-        fr = np.array([s.jdsatepochF for s in self._satrecs])
-        return Time.from_utc_jd(jd, 0.0) + fr * 86400.0
+        return satrec_epochs(self._satrecs)
 
     def days_from_epoch(self, times: Time) -> np.ndarray:
-        """Largest |time - epoch| in days for each satellite (n_sat,): to warn about stale element sets.
-
-        |time - epoch| is convex in time, so only the earliest and the latest time are compared.
-        """
-        times = time_vector(times)
-        offsets = times - times[0]
-        ends = times[np.array([int(np.argmin(offsets)), int(np.argmax(offsets))])]
-        t1, t2 = (np.asarray(x, dtype=float) for x in ends.tai_jd)
-        e1, e2 = (np.asarray(x, dtype=float) for x in self.epochs.tai_jd)
-        days = (t1[None, :] - e1[:, None]) + (t2[None, :] - e2[:, None])
-        return np.abs(days).max(axis=1)
+        """Largest |time - epoch| in days for each satellite (n_sat,): to warn about stale element sets."""
+        return days_from_epoch(self._satrecs, times)
 
     def propagate(self, times: Time) -> Ephemeris:
         """TEME states (m, m/s) of every satellite at ``times``; SGP4 errors as Status with NaN rows."""
