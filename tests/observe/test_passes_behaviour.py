@@ -188,6 +188,7 @@ def test_min_elevation_raises_every_site_mask(iss_day):
     assert np.allclose(table["rise_elevation_deg"], 10.0, atol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore::cosmodrome.observe.eclipses.StaleElementsWarning")  # mixed epochs on purpose
 def test_many_satellites_and_sites_equal_one_at_a_time():
     sites = [TOULOUSE, GroundSite("Kiruna", 67.8571, 20.9644, 400.0)]
     records = [ISS, RECORDS[28057]]
@@ -263,3 +264,13 @@ def test_table_iso_text_matches_time_utc_iso_including_a_leap_second():
     times = Time.from_utc_iso(texts)
     assert list(_utc_iso(times)) == list(times.utc_iso(3))
     assert _utc_iso(times)[0] == "2016-12-31T23:59:60.500Z"
+
+
+def test_a_window_far_from_the_epoch_warns():
+    # SGP4 errors grow by kilometres a day away from the epoch (issue 3, section 6): the same
+    # warning as catalogue runs and eclipses, naming the worst satellite.
+    from cosmodrome.observe.eclipses import StaleElementsWarning
+    record = read_tle(str(Path(__file__).resolve().parents[2] / "examples" / "iss.tle"))[0]
+    site = GroundSite("Toulouse", 43.56, 1.48, 150.0)
+    with pytest.warns(StaleElementsWarning, match=r"1 of 1 element sets .* \(satellite 25544: 4[0-9] days\)"):
+        find_passes(record, site, Time.from_utc_iso("2008-11-01T00:00:00Z"), 3600.0)

@@ -27,7 +27,9 @@ import numpy as np
 from sgp4.api import SatrecArray
 
 from ..frames import frame_rotations
+from ..orbits.sgp4_source import STALE_EPOCH_DAYS, days_from_epoch
 from ..time import SECONDS_PER_DAY, Time
+from .sensors import warn_at_caller
 
 NODE_SPACING_S = 3600.0
 _KM = 1000.0
@@ -168,3 +170,22 @@ class SatelliteStates:
             r[bad] = np.nan
             v[bad] = np.nan
         return r, v
+
+
+STALE_ELEMENTS_DAYS = STALE_EPOCH_DAYS  # one threshold for the package (orbits.sgp4_source)
+
+
+class StaleElementsWarning(UserWarning):
+    """The search window lies far from the epoch of some element sets: SGP4's errors grow with time."""
+
+
+def warn_if_stale(satrecs, ids, start: Time, duration_s: float) -> None:
+    """One StaleElementsWarning when the window reaches more than 30 days from some element set's epoch."""
+    days = days_from_epoch(satrecs, start + np.array([0.0, float(duration_s)]))
+    stale = np.flatnonzero(days > STALE_ELEMENTS_DAYS)
+    if stale.size:
+        worst = stale[np.argmax(days[stale])]
+        warn_at_caller(f"{stale.size} of {len(satrecs)} element sets are more than {STALE_ELEMENTS_DAYS:g} days "
+                       f"from the window (satellite {int(ids[worst])}: {days[worst]:.0f} days); SGP4 errors grow "
+                       "with the distance from the epoch (kilometres a day for low orbits), so these times may be "
+                       "wrong", StaleElementsWarning)

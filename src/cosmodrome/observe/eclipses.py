@@ -56,10 +56,9 @@ from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M, WGS84_POLAR_RADIUS_M
 from ..ephemeris import sun_position_gcrs_m
 from ..errors import InvalidInputError
 from ..frames import frame_rotations, gcrs_to_teme
-from ..orbits.sgp4_source import STALE_EPOCH_DAYS, Sgp4Propagator, days_from_epoch
+from ..orbits.sgp4_source import Sgp4Propagator
 from ..time import Time
-from ._states import SatelliteStates
-from .sensors import warn_at_caller
+from ._states import STALE_ELEMENTS_DAYS, SatelliteStates, StaleElementsWarning, warn_if_stale  # noqa: F401 (re-exported)
 
 SUN_RADIUS_M = 695_700_000.0  # IAU 2015 Resolution B3, nominal solar radius
 SECONDS_PER_DAY = 86400.0
@@ -67,13 +66,8 @@ ROOT_TOLERANCE_S = 1e-4       # width of the final bracket of every refined even
 _SUN_TABLE_STEP_S = 600.0
 _DIP_MARGIN_RAD = 0.01        # sampled minima a parabola puts this close to zero are searched
 _NICE_STEPS_S = (10.0, 15.0, 20.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0)
-STALE_ELEMENTS_DAYS = STALE_EPOCH_DAYS  # one threshold for the package (orbits.sgp4_source)
 _MAX_SCREEN_SAMPLES = 2_000_000  # satellite-times per screen chunk (~150 MB of float64 arrays)
 _BETA_SAMPLE_S = 600.0           # the beta angle is kept about every 10 min
-
-
-class StaleElementsWarning(UserWarning):
-    """The search window lies far from the epoch of some element sets: SGP4's errors grow with time."""
 
 
 class EarthShape(str, Enum):
@@ -276,18 +270,6 @@ def _satrecs_and_ids(records):
     return satrecs, np.array(ids, dtype=np.int64)
 
 
-def _warn_if_stale(satrecs, ids, start: Time, duration_s: float) -> None:
-    """One StaleElementsWarning when the window reaches more than 30 days from some element set's epoch."""
-    days = days_from_epoch(satrecs, start + np.array([0.0, float(duration_s)]))
-    stale = np.flatnonzero(days > STALE_ELEMENTS_DAYS)
-    if stale.size:
-        worst = stale[np.argmax(days[stale])]
-        warn_at_caller(f"{stale.size} of {len(satrecs)} element sets are more than {STALE_ELEMENTS_DAYS:g} days "
-                       f"from the window (satellite {int(ids[worst])}: {days[worst]:.0f} days); SGP4 errors grow "
-                       "with the distance from the epoch (kilometres a day for low orbits), so these times may be "
-                       "wrong", StaleElementsWarning)
-
-
 def _refine_roots(evaluate, index, lo_s, hi_s, g_lo, g_hi, tolerance_s=ROOT_TOLERANCE_S):
     """Roots of ``evaluate(index, offsets_s)`` in brackets [lo, hi] whose ends have opposite signs.
 
@@ -423,7 +405,7 @@ class _SatelliteShadow:
 def _shadow_search(satellites, start: Time, duration_s: float, earth_shape: EarthShape) -> list[_SatelliteShadow]:
     earth_shape = earth_shape_of(earth_shape)
     satrecs, ids = _catalogue(satellites)
-    _warn_if_stale(satrecs, ids, start, duration_s)
+    warn_if_stale(satrecs, ids, start, duration_s)
     states = SatelliteStates(satrecs, start)
     sun = _SunTable(start, duration_s)
     periods = np.array([_period_s(r) for r in satrecs])

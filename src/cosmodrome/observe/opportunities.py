@@ -52,9 +52,9 @@ import pandas as pd
 from ..earth.constants import WGS84_EQUATORIAL_RADIUS_M, WGS84_POLAR_RADIUS_M, WGS84_ROTATION_RATE_RAD_S
 from ..errors import InvalidInputError
 from ..time import Time
-from ._states import EarthRotation, SatelliteStates
+from ._states import EarthRotation, SatelliteStates, warn_if_stale
 from .eclipses import (EarthShape, earth_shape_of, _catalogue, _check_window, _iso, _minimise, _refine_roots,
-                       _runs_to_intervals, _screen_step_s, _SunTable, _warn_if_stale, shadow_angles_rad,
+                       _runs_to_intervals, _screen_step_s, _SunTable, shadow_angles_rad,
                        sun_centre_function_rad)
 from .ground import GroundSite
 from .sensors import ObserverVisibility, Sensor, ground_sample_distance_m, off_nadir_from_elevation_rad
@@ -194,7 +194,7 @@ class _Scene:
 
     def __init__(self, catalogue, sites, start: Time, duration_s: float, condition):
         self.satrecs, self.ids = catalogue
-        _warn_if_stale(self.satrecs, self.ids, start, duration_s)
+        warn_if_stale(self.satrecs, self.ids, start, duration_s)
         self.sites = _Sites(sites)
         self.start = start
         self.duration_s = duration_s

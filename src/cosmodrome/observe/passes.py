@@ -54,7 +54,7 @@ from ..errors import InvalidInputError
 from ..orbits.sgp4_source import Sgp4Propagator
 from ..time import SECONDS_PER_DAY, Time
 from . import _compiled, _screen, _states
-from ._states import EarthRotation, SatelliteStates
+from ._states import EarthRotation, SatelliteStates, warn_if_stale
 from .ground import GroundSite
 
 SPEED_OF_LIGHT_M_S = 299_792_458.0
@@ -740,6 +740,7 @@ def find_passes(satellites, sites, start: Time, duration_s: float, *, min_elevat
     duration_s, min_pass_duration_s = _window(start, duration_s, min_pass_duration_s)
     site_list = _sites(sites, min_elevation_deg)
     satrecs, ids = _satellites(satellites)
+    warn_if_stale(satrecs, ids, start, duration_s)
     search = _Search(satrecs, ids, site_list, start, duration_s, min_pass_duration_s, bool(polar_motion))
     search.screen()
     search.refine()
