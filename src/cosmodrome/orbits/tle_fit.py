@@ -41,8 +41,9 @@ from sgp4.earth_gravity import wgs72
 from ..errors import InvalidInputError, SolverError
 from ..frames import Frame, eme2000_to_gcrs, gcrs_to_teme, itrs_to_teme
 from ..time import Time
-from .gp import MeanElementsGP
+from .gp import MeanElementsGP, utc_day_split
 from .propagator import Ephemeris
+from .sgp4_source import sgp4_time_split
 
 _MU_KM3_S2 = wgs72.mu                    # 398600.8 km^3/s^2: WGS-72, the constants SGP4 uses
 _EARTH_RADIUS_KM = wgs72.radiusearthkm   # 6378.135 km
@@ -255,7 +256,7 @@ def fit_tle(times: Time, position_m, velocity_m_s=None, frame: Frame = Frame.TEM
         raise InvalidInputError("check_times and check_position_m go together: give both or neither")
 
     epoch = _tle_epoch(times[0] if epoch is None else epoch)
-    epoch_split = _epoch_split(epoch)
+    epoch_split = utc_day_split(epoch)
     dt_min = ((jd1_utc - epoch_split[0]) + (jd2_utc - epoch_split[1])) * _MINUTES_PER_DAY
 
     # 1. Osculating elements of the sample nearest the epoch, moved to the epoch (two-body).
@@ -531,7 +532,7 @@ def _truth_in_teme(times, position_m, velocity_m_s, frame, field):
             position_m, velocity_m_s = itrs_to_teme(times, position_m, velocity_m_s)
         else:  # pragma: no cover - a Frame added later and not handled here
             raise InvalidInputError(f"TLE fit cannot take {frame.value} input yet", field="frame")
-    jd1, jd2 = times.utc_jd
+    jd1, jd2 = sgp4_time_split(times)  # the axis SGP4 epochs are read on (leap-second days included)
     r_km = np.asarray(position_m, dtype=float) / 1e3
     v_km_s = None if velocity_m_s is None else np.asarray(velocity_m_s, dtype=float) / 1e3
     return np.asarray(jd1, dtype=float), np.asarray(jd2, dtype=float), r_km, v_km_s
@@ -546,15 +547,6 @@ def _tle_epoch(epoch: Time) -> Time:
     whole = math.floor(days)
     fraction = round(((jd1 - _SGP4_EPOCH_JD - whole) + jd2) * 1e8) / 1e8
     return Time.from_utc_jd(_SGP4_EPOCH_JD + whole, fraction)
-
-
-def _epoch_split(epoch: Time):
-    """(Julian date of 0h UTC, fraction of that UTC day) of an epoch: how a Satrec holds it."""
-    jd1, jd2 = (float(x) for x in epoch.utc_jd)
-    day0 = math.floor(jd1 - 0.5) + 0.5
-    fraction = (jd1 - day0) + jd2
-    shift = math.floor(fraction)
-    return day0 + shift, fraction - shift
 
 
 def _velocity_from_positions(dt_min, r_km, k):
@@ -589,7 +581,7 @@ def _record(x, bstar, epoch, **identity):
     """The MeanElementsGP of equinoctial mean elements; ndot/2 is SGP4's own drag rate (for display:
     SGP4 ignores ndot and nddot)."""
     n, e, inclination, raan, argp, mean_anomaly = _classical_from_equinoctial(x)
-    sat = _satrec(x, bstar, _epoch_split(epoch))
+    sat = _satrec(x, bstar, utc_day_split(epoch))
     rates = []
     for tsince_min in (-60.0, 60.0):
         sat.sgp4_tsince(tsince_min)
