@@ -258,3 +258,15 @@ def test_propagate_frame_choices_are_the_services_frames():
     sub = next(a for a in parser._actions if a.dest == "command")
     frame = next(a for a in sub.choices["propagate"]._actions if a.dest == "frame")
     assert sorted(frame.choices) == sorted(f.value for f in OutputFrame)
+
+
+@pytest.mark.parametrize("command", ["passes", "opportunities", "eclipses", "propagate"])
+def test_a_bad_start_time_names_the_option(command, capsys):
+    # Every sub-command reads --start through cli_args.utc_option: the message names the option.
+    words = {"passes": ["--site", "vostochny"], "opportunities": ["--site", "vostochny", "--off-nadir-max-deg", "30"],
+             "eclipses": [], "propagate": ["--frame", "teme", "--format", "csv"]}[command]
+    iss = str(Path(__file__).resolve().parents[1] / "examples" / "iss.tle")
+    code = run([command, "--tle", iss, "--start", "2008-99-20", "--days", "1", *words])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Error: --start: field month: month must be a whole number from 1 to 12, got 99" in err

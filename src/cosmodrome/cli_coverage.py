@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli_args import utc_option
 from .errors import InvalidInputError
 
 SECONDS_PER_DAY = 86400.0
@@ -87,13 +88,12 @@ def _positive(value, option: str, unit: str) -> float:
 
 
 def _satellites(args, start):
-    from .time import Time
     if args.walker is not None:
         from .orbits.constellation import WalkerPattern, WalkerSpec, constellation_propagator, walker_elements
         if args.altitude_km is None:
             raise InvalidInputError("a Walker pattern needs --altitude-km", source="--altitude-km")
         spec = WalkerSpec.from_notation(args.walker, WalkerPattern(args.pattern))
-        epoch = start if args.epoch is None else Time.from_utc_iso(args.epoch)
+        epoch = start if args.epoch is None else utc_option(args.epoch, "--epoch")
         elements = walker_elements(spec, args.altitude_km * 1e3, epoch)
         return constellation_propagator(elements), f"Walker {args.pattern} {spec.notation} at {args.altitude_km:g} km"
     for option, value in (("--altitude-km", args.altitude_km), ("--epoch", args.epoch)):
@@ -242,8 +242,7 @@ def _write_outputs(result, out: Path, description: str, args) -> list[Path]:
 def run_coverage(args) -> int:
     from .observe.areas import equal_area_grid
     from .observe.coverage import compute_coverage
-    from .time import Time
-    start = Time.from_utc_iso(args.start)
+    start = utc_option(args.start, "--start")
     duration_s = _positive(args.days, "--days", "days") * SECONDS_PER_DAY
     _positive(args.time_step_s, "--time-step-s", "seconds")
     spec = _access_spec(args)

@@ -17,6 +17,7 @@ import argparse
 import math
 from pathlib import Path
 
+from .cli_args import utc_option
 from .errors import InvalidInputError
 
 SECONDS_PER_DAY = 86400.0
@@ -44,8 +45,7 @@ def _records(args):
 
 
 def _window(args):
-    from .time import Time
-    start = Time.from_utc_iso(args.start)
+    start = utc_option(args.start, "--start")
     days = args.days
     if not math.isfinite(days) or days <= 0.0:
         raise InvalidInputError(f"expected a positive number of days, got {days:g}", source="--days")

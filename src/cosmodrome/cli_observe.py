@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 
+from .cli_args import utc_option
 from .errors import InvalidInputError
 
 _SUMMARY_COLUMNS = ("satellite", "site", "rise_utc", "culmination_utc", "set_utc", "max_elevation_deg",
@@ -76,12 +77,11 @@ def _json_value(value):
 def run_passes(args) -> int:
     """The command's body: returns the exit code (0); raises CosmodromeError on bad input."""
     from .observe.passes import find_passes
-    from .time import Time
 
     if not (math.isfinite(args.days) and args.days > 0.0):
         raise InvalidInputError(f"the search window must have a positive length, got {args.days:g} days",
                                 field="--days")
-    start = Time.from_utc_iso(args.start)
+    start = utc_option(args.start, "--start")
     sites = _sites(args)
     records = _records(args)
     table = find_passes(records, sites, start, args.days * 86400.0, min_elevation_deg=args.min_elevation_deg,

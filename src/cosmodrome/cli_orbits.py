@@ -89,13 +89,8 @@ def add_propagate_command(subparsers) -> argparse.ArgumentParser:
 
 
 def _start_time(text: str):
-    """The --start text as a Time; the library's message, with the option named."""
-    from .time import Time
-    try:
-        return Time.from_utc_iso(text)
-    except InvalidInputError as error:
-        raise InvalidInputError(f"{error} (expected UTC ISO 8601 such as 2026-05-01T00:00:00Z)",
-                                source="--start") from None
+    from .cli_args import utc_option
+    return utc_option(text, "--start")
 
 
 def _read_elements(args):
